@@ -1,0 +1,2 @@
+export * from './index-rows.ts';
+export * from './normalize.ts';

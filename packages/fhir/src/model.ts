@@ -1,0 +1,94 @@
+/**
+ * The FHIR R4 structure model: resource types, data types and their elements, as generated from
+ * the published StructureDefinitions (see scripts/generate-definitions.ts). Pure lookups; loaded
+ * once when the module is first imported (the data is immutable, so sharing it is safe).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ElementDefinition {
+  min: number;
+  /** -1 means unbounded ("*") */
+  max: number;
+  /** FHIR type codes (e.g. "HumanName", "string", "BackboneElement"); several only for choice elements */
+  types: string[];
+  choice?: true;
+  summary?: true;
+  modifier?: true;
+  /** url of the value set bound with strength "required" */
+  requiredBinding?: string;
+  /** path (relative to the same type) whose definition this element reuses, e.g. Questionnaire.item.item → "item" */
+  contentReference?: string;
+  /** permitted target resource types of a Reference/canonical, when restricted */
+  targets?: string[];
+}
+
+export interface TypeDefinition {
+  kind: 'resource' | 'complex-type' | 'primitive-type';
+  abstract?: true;
+  base?: string;
+  /** regex from the specification that a primitive's value must match */
+  regex?: string;
+  /** keyed by path relative to the type, e.g. "contact.name"; choice elements without "[x]" */
+  elements: Record<string, ElementDefinition>;
+}
+
+interface GeneratedModel {
+  fhirVersion: string;
+  resourceTypes: string[];
+  types: Record<string, TypeDefinition>;
+}
+
+function loadGenerated<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./generated/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+const generated = loadGenerated<GeneratedModel>('model.json');
+const resourceTypeSet: ReadonlySet<string> = new Set(generated.resourceTypes);
+
+export const FHIR_VERSION = generated.fhirVersion;
+
+/** Every concrete R4 resource type, sorted. */
+export const resourceTypes: readonly string[] = generated.resourceTypes;
+
+export function isResourceType(name: string): boolean {
+  return resourceTypeSet.has(name);
+}
+
+export function getTypeDefinition(name: string): TypeDefinition | undefined {
+  return generated.types[name];
+}
+
+export function isPrimitiveType(name: string): boolean {
+  return generated.types[name]?.kind === 'primitive-type';
+}
+
+/**
+ * The definition of the element at `path` (relative to `typeName`), following contentReference
+ * so that e.g. ("Questionnaire", "item.item.text") resolves.
+ */
+export function getElement(typeName: string, path: string): ElementDefinition | undefined {
+  const type = generated.types[typeName];
+  if (!type) return undefined;
+  const direct = type.elements[path];
+  if (direct) return direct;
+  // Resolve through a contentReference somewhere along the path.
+  const parts = path.split('.');
+  for (let i = parts.length - 1; i > 0; i--) {
+    const prefix = parts.slice(0, i).join('.');
+    const el = type.elements[prefix];
+    if (el?.contentReference) {
+      return getElement(typeName, [el.contentReference, ...parts.slice(i)].join('.'));
+    }
+  }
+  return undefined;
+}
+
+/** Choice element JSON names: "value" + "Quantity" → "valueQuantity". */
+export function choiceJsonName(base: string, typeCode: string): string {
+  return base + typeCode.charAt(0).toUpperCase() + typeCode.slice(1);
+}
+
+/** Elements of a type in the order the specification defines them. */
+export function elementPaths(typeName: string): string[] {
+  return Object.keys(generated.types[typeName]?.elements ?? {});
+}
