@@ -6,6 +6,7 @@ export * from './model.ts';
 export * from './search-parameters.ts';
 export * from './compartments.ts';
 export * from './datetime.ts';
+export * from './references.ts';
 export * from './indexing/index.ts';
 export * from './search/index.ts';
 export * from './validation/index.ts';
