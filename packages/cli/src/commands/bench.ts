@@ -1,0 +1,19 @@
+/**
+ * `kindred bench …` (also `npm run bench`): runs the benchmark suite in bench/, which prints a
+ * table and records results in bench/results/. The suite lives beside the packages, not in them,
+ * because it is a tool for the people working on Kindred rather than part of what runs in an area.
+ */
+export const benchUsage = `kindred bench [--scale 100k,1m] [--backends sqlite,postgres] [--only import,search,http,memory] [--database-url URL]
+
+  Measures bulk import, search latency, HTTP throughput and memory on a generated synthetic area,
+  prints a table beside the previous results, and writes bench/results/<date>-<machine>.json.`;
+
+interface BenchModule {
+  runBenchmarks(args: string[]): Promise<number>;
+}
+
+export async function runBench(args: string[]): Promise<number> {
+  const entry = new URL('../../../../bench/run.ts', import.meta.url);
+  const mod = (await import(entry.href)) as BenchModule;
+  return mod.runBenchmarks(args);
+}

@@ -1,0 +1,56 @@
+/**
+ * `kindred serve [--data DIR] [--port N] [--host H] [--database-url URL]`: runs Kindred — the FHIR
+ * API, the web pages and the background job worker — until interrupted, then shuts down cleanly
+ * (in-flight requests finish, the database closes).
+ */
+import { parseArgs } from 'node:util';
+import { createTokenService } from '@kindred/access';
+import { buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/server';
+import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
+import { KINDRED_VERSION } from '../version.ts';
+
+export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL]
+
+  Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
+  database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
+  Kindred runs behind a proxy.`;
+
+function portOf(value: string | undefined): number {
+  const port = Number(value ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value ?? process.env.PORT}").`);
+  return port;
+}
+
+export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' } },
+  });
+  const port = portOf(values.port);
+  const host = values.host ?? process.env.HOST ?? 'localhost';
+  const store = await openStoreFromFlags(values);
+  const worker = startBulkExportWorker({ store });
+  const app = await buildApp({
+    store,
+    tokens: createTokenService(store.settings),
+    operationRoutes: bulkExportRoutes,
+    version: KINDRED_VERSION,
+    ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
+  });
+  const address = await app.listen({ port, host });
+  const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+  process.stdout.write(`Kindred ${KINDRED_VERSION} is running at ${shown} (FHIR API at ${shown}/fhir) on ${store.description}.\n`);
+  process.stdout.write('Get a bearer token with: npx kindred token\n');
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  process.stdout.write('Stopping…\n');
+  await app.close();
+  await worker.stop();
+  await store.close();
+  return 0;
+}

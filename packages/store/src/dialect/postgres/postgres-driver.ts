@@ -1,0 +1,218 @@
+/**
+ * PostgreSQL backend (node-postgres pool). Neutral `?` placeholders become `$n`; bulk inserts
+ * send one `INSERT … SELECT * FROM unnest(…)` per table and batch instead of a round trip per row.
+ * An optional schema isolates one store from another in the same database (tests, tenants).
+ */
+import pg from 'pg';
+import { FhirError } from '@kindred/fhir';
+import type { SqlDriver, SqlValue } from '../../sql/driver.ts';
+
+// int8 (row ids, counts, epoch ms) and numeric as JS numbers: our values stay within 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+const placeholderCache = new Map<string, string>();
+
+/** `?` → `$1, $2 …`. The store never writes `?` inside a literal, so a plain scan is exact. */
+export function toPostgresPlaceholders(sql: string): string {
+  const cached = placeholderCache.get(sql);
+  if (cached !== undefined) return cached;
+  let n = 0;
+  const converted = sql.replace(/\?/g, () => `$${++n}`);
+  if (placeholderCache.size > 2000) placeholderCache.clear();
+  placeholderCache.set(sql, converted);
+  return converted;
+}
+
+/** Column types for unnest(): index tables and the resource tables only hold these. */
+const COLUMN_TYPES: Record<string, string> = {
+  rid: 'bigint',
+  pid: 'integer',
+  version: 'integer',
+  last_updated: 'bigint',
+  deleted: 'smallint',
+  method: 'text',
+  low: 'bigint',
+  high: 'bigint',
+};
+
+function columnType(table: string, column: string): string {
+  if ((table === 'idx_number' || table === 'idx_quantity') && column === 'value') return 'double precision';
+  return COLUMN_TYPES[column] ?? 'text';
+}
+
+const TRANSIENT = new Set(['40001', '40P01', '55P03', '57014', '53300']);
+
+function translate(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === '22021' || code === '22P05') {
+    // Text PostgreSQL cannot hold (a NUL character): the request's fault, never a server error.
+    return new FhirError('INVALID_REQUEST', 'The request contains a character that cannot be stored or searched (such as NUL, \\u0000).', { cause: error });
+  }
+  if (typeof code === 'string' && TRANSIENT.has(code)) {
+    return new FhirError('UNAVAILABLE', 'The database could not complete this now (contention); try again.', { cause: error });
+  }
+  if ((error as { errno?: unknown }).errno !== undefined && (error as { code?: unknown }).code === 'ECONNREFUSED') {
+    return new FhirError('UNAVAILABLE', 'The database is not reachable.', { cause: error });
+  }
+  return error;
+}
+
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
+async function send(client: Queryable, sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
+  try {
+    return await client.query(toPostgresPlaceholders(sql), params as unknown[]);
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+async function insertManyWith(client: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  if (rows.length === 0) return;
+  const arrays = columns.map((_, c) => rows.map((row) => row[c] ?? null));
+  const casts = columns.map((col, c) => `$${c + 1}::${columnType(table, col)}[]`);
+  try {
+    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`, arrays);
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+async function updateManyWith(client: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  if (rows.length === 0) return;
+  const [key, ...rest] = columns;
+  const arrays = columns.map((_, c) => rows.map((row) => row[c] ?? null));
+  const casts = columns.map((col, c) => `$${c + 1}::${columnType(table, col)}[]`);
+  const text = `UPDATE ${table} AS t SET ${rest.map((c) => `${c} = u.${c}`).join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')}) WHERE t.${key} = u.${key}`;
+  try {
+    await client.query(text, arrays);
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+class PostgresTransaction implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async query<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return (await send(this.client, sql, params)).rows as T[];
+  }
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return (await send(this.client, sql, params)).rowCount ?? 0;
+  }
+
+  transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return insertManyWith(this.client, table, columns, rows);
+  }
+
+  updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return updateManyWith(this.client, table, columns, rows);
+  }
+
+  async allocateResourceIds(count: number): Promise<number[]> {
+    const result = await send(this.client, "SELECT nextval('resource_rid_seq') AS rid FROM generate_series(1, ?::integer)", [count]);
+    return (result.rows as { rid: number }[]).map((r) => r.rid);
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    try {
+      await this.client.query(sql);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async analyze(): Promise<void> {
+    await this.executeScript('ANALYZE');
+  }
+
+  async close(): Promise<void> {
+    throw new Error('a transaction cannot close the database');
+  }
+}
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** a schema to create and use instead of `public` */
+  schema?: string;
+  maxConnections?: number;
+}
+
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(options: PostgresOptions) {
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle client that loses its connection must not take the process down.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return (await send(this.pool, sql, params)).rows as T[];
+  }
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return (await send(this.pool, sql, params)).rowCount ?? 0;
+  }
+
+  async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translate(error);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await work(new PostgresTransaction(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translate(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return insertManyWith(this.pool, table, columns, rows);
+  }
+
+  updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return this.transaction((tx) => tx.updateMany(table, columns, rows));
+  }
+
+  allocateResourceIds(count: number): Promise<number[]> {
+    return this.transaction((tx) => tx.allocateResourceIds(count));
+  }
+
+  executeScript(sql: string): Promise<void> {
+    return this.transaction((tx) => tx.executeScript(sql));
+  }
+
+  async analyze(): Promise<void> {
+    await this.pool.query('ANALYZE');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

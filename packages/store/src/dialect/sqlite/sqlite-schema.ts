@@ -1,0 +1,102 @@
+/**
+ * The SQLite schema, as versioned migrations (same versions and names as postgres-schema.ts).
+ *
+ * resource: one row per resource (current version pointer); resource_version: every version's
+ * JSON; idx_*: search index rows keyed by the resource row id `rid` and the search parameter id
+ * `pid` (search_param). Each index table has a value index (to find resources) and a rid index
+ * (to check a candidate and to replace a resource's rows on update).
+ */
+import type { Migration } from '../../sql/migrations.ts';
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'record and search indexes',
+    sql: `
+CREATE TABLE resource (
+  rid INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  hash TEXT
+);
+CREATE UNIQUE INDEX resource_type_id ON resource (type, id);
+CREATE INDEX resource_type_updated ON resource (type, last_updated);
+
+CREATE TABLE resource_version (
+  rid INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  content TEXT,
+  PRIMARY KEY (rid, version)
+) WITHOUT ROWID;
+CREATE INDEX resource_version_updated ON resource_version (last_updated);
+
+CREATE TABLE search_param (
+  pid INTEGER PRIMARY KEY,
+  resource_type TEXT NOT NULL,
+  code TEXT NOT NULL
+);
+CREATE UNIQUE INDEX search_param_code ON search_param (resource_type, code);
+
+CREATE TABLE idx_string (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, exact TEXT);
+CREATE INDEX idx_string_value ON idx_string (pid, value);
+CREATE INDEX idx_string_rid ON idx_string (rid);
+
+CREATE TABLE idx_token (rid INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT);
+CREATE INDEX idx_token_value ON idx_token (pid, value, system);
+CREATE INDEX idx_token_rid ON idx_token (rid);
+
+CREATE TABLE idx_reference (rid INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT);
+CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, pid);
+CREATE INDEX idx_reference_url ON idx_reference (url, pid) WHERE url IS NOT NULL;
+CREATE INDEX idx_reference_rid ON idx_reference (rid);
+
+CREATE TABLE idx_date (rid INTEGER NOT NULL, pid INTEGER NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL);
+CREATE INDEX idx_date_low ON idx_date (pid, low);
+CREATE INDEX idx_date_high ON idx_date (pid, high);
+CREATE INDEX idx_date_rid ON idx_date (rid);
+
+CREATE TABLE idx_number (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL);
+CREATE INDEX idx_number_value ON idx_number (pid, value);
+CREATE INDEX idx_number_rid ON idx_number (rid);
+
+CREATE TABLE idx_quantity (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT, unit TEXT);
+CREATE INDEX idx_quantity_value ON idx_quantity (pid, value);
+CREATE INDEX idx_quantity_rid ON idx_quantity (rid);
+
+CREATE TABLE idx_uri (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE INDEX idx_uri_value ON idx_uri (pid, value);
+CREATE INDEX idx_uri_rid ON idx_uri (rid);
+
+CREATE TABLE kindred_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE job (
+  job_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  request TEXT NOT NULL,
+  progress TEXT,
+  result TEXT,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  locked_by TEXT,
+  locked_until INTEGER
+);
+CREATE INDEX job_status ON job (status, created_at);
+
+CREATE TABLE job_file (
+  job_id TEXT NOT NULL,
+  file_no INTEGER NOT NULL,
+  resource_type TEXT NOT NULL,
+  line_count INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  PRIMARY KEY (job_id, file_no)
+);
+`,
+  },
+];

@@ -1,0 +1,6 @@
+/** @kindred/store: persistence of the record on SQLite or PostgreSQL, behind the Repository interface. */
+export * from './repository.ts';
+export { openStore, SQLITE_FILE, type Store, type StoreConfig } from './open-store.ts';
+export type { Settings } from './settings.ts';
+export type { Job, JobFile, JobStatus, Jobs } from './jobs.ts';
+export type { SqlDriver, SqlValue } from './sql/driver.ts';

@@ -1,0 +1,78 @@
+/**
+ * The one place that knows both backends: opens SQLite (the embedded default, a file in the data
+ * directory) or PostgreSQL (a database url), runs the migrations, and hands back the store.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Repository } from './repository.ts';
+import type { SqlDriver } from './sql/driver.ts';
+import { migrate } from './sql/migrations.ts';
+import { SqliteDriver } from './dialect/sqlite/sqlite-driver.ts';
+import { sqliteMigrations } from './dialect/sqlite/sqlite-schema.ts';
+import { PostgresDriver } from './dialect/postgres/postgres-driver.ts';
+import { postgresMigrations } from './dialect/postgres/postgres-schema.ts';
+import { loadSearchParamIds } from './search-param-ids.ts';
+import { SqlRepository } from './sql-repository.ts';
+import { sqlSettings, type Settings } from './settings.ts';
+import { sqlJobs, type Jobs } from './jobs.ts';
+
+export type StoreConfig =
+  | { kind: 'sqlite'; dataDir: string }
+  | { kind: 'postgres'; databaseUrl: string; schema?: string; maxConnections?: number };
+
+export interface Store {
+  readonly repository: Repository;
+  readonly settings: Settings;
+  readonly jobs: Jobs;
+  /** the database, for modules of the store package (jobs); nothing above the store uses it */
+  readonly driver: SqlDriver;
+  /** "SQLite at data/kindred.db" / "PostgreSQL at host:port/db" — for people, never secrets */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE = 'kindred.db';
+
+function describePostgres(url: string, schema: string | undefined): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}${schema ? ` (schema ${schema})` : ''}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  let driver: SqlDriver;
+  let description: string;
+  if (config.kind === 'sqlite') {
+    const dir = resolve(config.dataDir);
+    mkdirSync(dir, { recursive: true });
+    driver = new SqliteDriver(join(dir, SQLITE_FILE));
+    description = `SQLite at ${join(config.dataDir, SQLITE_FILE)}`;
+  } else {
+    const pg = new PostgresDriver({
+      connectionString: config.databaseUrl,
+      ...(config.schema !== undefined ? { schema: config.schema } : {}),
+      ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+    });
+    if (config.schema !== undefined) await pg.execute(`CREATE SCHEMA IF NOT EXISTS ${config.schema}`);
+    driver = pg;
+    description = describePostgres(config.databaseUrl, config.schema);
+  }
+  try {
+    await migrate(driver, config.kind === 'sqlite' ? sqliteMigrations : postgresMigrations);
+    const pids = await loadSearchParamIds(driver);
+    return {
+      repository: new SqlRepository(driver, pids),
+      settings: sqlSettings(driver),
+      jobs: sqlJobs(driver),
+      driver,
+      description,
+      close: () => driver.close(),
+    };
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+}

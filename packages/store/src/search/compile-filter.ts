@@ -1,0 +1,216 @@
+/**
+ * Compiles one search filter (http://hl7.org/fhir/R4/search.html) to SQL conditions over the
+ * index tables, for a resource row aliased `alias`. Each filter yields a condition usable on any
+ * candidate row (EXISTS), and, where an index can find the matches directly, a "driving" form
+ * (`alias.rid IN (…)`) so that the most selective filter of a search leads the query plan
+ * instead of every resource of the type being scanned.
+ */
+import { FhirError, normalizeString, type ParamKey, type SearchFilter, type SearchParamType } from '@kindred/fhir';
+import { and, list, or, raw, sql, FALSE, type Fragment } from '../sql/fragment.ts';
+import type { SearchParamIds } from '../search-param-ids.ts';
+import { dateCondition, lastUpdatedCondition, numberCondition } from './compile-ranges.ts';
+
+export interface CompiledFilter {
+  /** a boolean condition on the row `alias` */
+  condition: Fragment;
+  /** `alias.rid IN (…)` or `alias.id IN (…)` that finds the matches from an index, when one can */
+  driving?: Fragment;
+  /** lower is more selective; the most selective filter with a driving form leads the query */
+  rank: number;
+}
+
+export interface FilterContext {
+  pids: SearchParamIds;
+  now: number;
+}
+
+const TABLE_OF_TYPE: Partial<Record<SearchParamType, string>> = {
+  string: 'idx_string',
+  token: 'idx_token',
+  reference: 'idx_reference',
+  date: 'idx_date',
+  number: 'idx_number',
+  quantity: 'idx_quantity',
+  uri: 'idx_uri',
+};
+
+/** The highest code point: every string that starts with p sorts below p + this. */
+const TOP = '\u{10FFFF}';
+
+function pidOf(ctx: FilterContext, param: ParamKey): number {
+  const pid = ctx.pids.get(param.resourceType, param.code);
+  if (pid === undefined) {
+    throw new FhirError('INVALID_SEARCH', `The parameter "${param.code}" of ${param.resourceType} cannot be searched.`);
+  }
+  return pid;
+}
+
+/** Rows of `table` for the parameter that satisfy `where` (on alias i): EXISTS and IN forms. */
+function indexed(alias: string, table: string, pid: number, where: Fragment, rank: number, negate = false): CompiledFilter {
+  const t = raw(table);
+  const a = raw(alias);
+  const exists = sql`EXISTS (SELECT 1 FROM ${t} i WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND ${where})`;
+  if (negate) return { condition: sql`NOT ${exists}`, rank: 99 };
+  return { condition: exists, driving: sql`${a}.rid IN (SELECT i.rid FROM ${t} i WHERE i.pid = ${pid} AND ${where})`, rank };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function startsWith(column: string, prefix: string): Fragment {
+  const c = raw(column);
+  return sql`${c} >= ${prefix} AND ${c} < ${prefix + TOP}`;
+}
+
+function tokenMatch(value: { system?: string | null; code?: string }): Fragment {
+  const parts: Fragment[] = [];
+  if (value.code !== undefined) parts.push(sql`i.value = ${value.code}`);
+  if (value.system === null) parts.push(raw('i.system IS NULL'));
+  else if (value.system !== undefined) parts.push(sql`i.system = ${value.system}`);
+  return and(parts);
+}
+
+/** "http://a/b/c" → ["http://a/b/c", "http://a/b", "http://a"]: the urls a `:above` search matches. */
+function uriAncestors(uri: string): string[] {
+  const out = [uri];
+  let current = uri;
+  for (;;) {
+    const slash = current.lastIndexOf('/');
+    if (slash <= current.indexOf('//') + 1) break;
+    current = current.slice(0, slash);
+    out.push(current);
+  }
+  return out;
+}
+
+export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterContext): CompiledFilter {
+  const a = raw(alias);
+  switch (filter.kind) {
+    case 'string': {
+      const pid = pidOf(ctx, filter.param);
+      const values = filter.values.map((v) => {
+        const normalized = normalizeString(v);
+        if (filter.modifier === 'exact') return sql`(i.value = ${normalized} AND COALESCE(i.exact, i.value) = ${v})`;
+        if (filter.modifier === 'contains') return sql`i.value LIKE ${`%${escapeLike(normalized)}%`} ESCAPE '\\'`;
+        return sql`(${startsWith('i.value', normalized)})`;
+      });
+      return indexed(alias, 'idx_string', pid, or(values), filter.modifier === 'contains' ? 8 : filter.modifier === 'exact' ? 4 : 5);
+    }
+    case 'token': {
+      const pid = pidOf(ctx, filter.param);
+      const match = or(filter.values.map((v) => tokenMatch(v)));
+      return indexed(alias, 'idx_token', pid, match, filter.values.every((v) => v.code !== undefined) ? 3 : 7, filter.modifier === 'not');
+    }
+    case 'token-text': {
+      const pid = pidOf(ctx, filter.param);
+      return indexed(alias, 'idx_string', pid, or(filter.values.map((v) => sql`(${startsWith('i.value', normalizeString(v))})`)), 6);
+    }
+    case 'reference': {
+      const pid = pidOf(ctx, filter.param);
+      const values = filter.values.map((v) => {
+        const parts: Fragment[] = [];
+        if (v.id !== undefined) {
+          parts.push(v.type !== undefined ? sql`(i.target_id = ${v.id} AND i.target_type = ${v.type})` : sql`i.target_id = ${v.id}`);
+        }
+        if (v.url !== undefined) parts.push(sql`i.url = ${v.url}`);
+        return or(parts);
+      });
+      return indexed(alias, 'idx_reference', pid, or(values), 2);
+    }
+    case 'reference-identifier': {
+      const pid = pidOf(ctx, filter.param);
+      return indexed(alias, 'idx_token', pid, or(filter.values.map((v) => tokenMatch(v))), 3);
+    }
+    case 'date': {
+      const pid = pidOf(ctx, filter.param);
+      return indexed(alias, 'idx_date', pid, or(filter.values.map((v) => dateCondition(v, ctx.now))), 6);
+    }
+    case 'number': {
+      const pid = pidOf(ctx, filter.param);
+      return indexed(alias, 'idx_number', pid, or(filter.values.map((v) => numberCondition(v))), 6);
+    }
+    case 'quantity': {
+      const pid = pidOf(ctx, filter.param);
+      const values = filter.values.map((v) => {
+        const parts = [numberCondition(v)];
+        if (v.system !== undefined) parts.push(sql`i.system = ${v.system}`);
+        if (v.unit !== undefined) parts.push(sql`i.unit = ${v.unit}`);
+        return and(parts);
+      });
+      return indexed(alias, 'idx_quantity', pid, or(values), 6);
+    }
+    case 'uri': {
+      const pid = pidOf(ctx, filter.param);
+      const values = filter.values.map((v) => {
+        if (filter.modifier === 'below') return sql`(${startsWith('i.value', v)})`;
+        if (filter.modifier === 'above') return sql`i.value IN (${list(uriAncestors(v))})`;
+        return sql`i.value = ${v}`;
+      });
+      return indexed(alias, 'idx_uri', pid, or(values), 5);
+    }
+    case 'missing': {
+      const pid = pidOf(ctx, filter.param);
+      const table = TABLE_OF_TYPE[filter.param.type];
+      if (!table) throw new FhirError('INVALID_SEARCH', `:missing is not supported on "${filter.param.code}".`);
+      const exists = sql`EXISTS (SELECT 1 FROM ${raw(table)} i WHERE i.rid = ${a}.rid AND i.pid = ${pid})`;
+      return { condition: filter.missing ? sql`NOT ${exists}` : exists, rank: 99 };
+    }
+    case 'id': {
+      if (filter.values.length === 0) return { condition: FALSE, rank: 1 };
+      const condition = sql`${a}.id ${raw(filter.not ? 'NOT IN' : 'IN')} (${list(filter.values)})`;
+      return filter.not ? { condition, rank: 99 } : { condition, driving: condition, rank: 1 };
+    }
+    case 'last-updated':
+      return { condition: or(filter.values.map((v) => lastUpdatedCondition(`${alias}.last_updated`, v, ctx.now))), rank: 7 };
+    case 'chain':
+      return compileChain(filter, alias, ctx);
+    case 'has':
+      return compileHas(filter, alias, ctx);
+    case 'compartment': {
+      const pids = filter.params.map((p) => pidOf(ctx, p));
+      const where = pids.length > 0 ? sql`i.pid IN (${list(pids)}) AND i.target_type = ${filter.compartmentType} AND i.target_id = ${filter.id}` : FALSE;
+      const refs = sql`SELECT i.rid FROM idx_reference i WHERE ${where}`;
+      const viaReference = sql`${a}.rid IN (${refs})`;
+      if (filter.params.some((p) => p.resourceType === filter.compartmentType) || pids.length === 0) {
+        // The compartment's own resource is in it (Patient/123 is in Patient 123's compartment).
+        const self = sql`${a}.id = ${filter.id}`;
+        const own = pids.length > 0 ? or([self, viaReference]) : self;
+        return { condition: own, driving: own, rank: 2 };
+      }
+      return { condition: viaReference, driving: viaReference, rank: 2 };
+    }
+  }
+}
+
+type ChainFilter = Extract<SearchFilter, { kind: 'chain' }>;
+type HasFilter = Extract<SearchFilter, { kind: 'has' }>;
+
+/** `subject:Patient.name=peter`: a reference of this row points at a live target matching the inner filter. */
+function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): CompiledFilter {
+  const pid = pidOf(ctx, filter.param);
+  const a = raw(alias);
+  const inner = filter.targets.map((target) => {
+    const t = compileFilter(target.filter, 't', ctx);
+    return sql`(t.type = ${target.type} AND ${t.driving ?? t.condition})`;
+  });
+  const targets = or(inner);
+  return {
+    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource t ON t.type = i.target_type AND t.id = i.target_id WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND t.deleted = 0 AND ${targets})`,
+    driving: sql`${a}.rid IN (SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE i.pid = ${pid} AND t.deleted = 0 AND ${targets})`,
+    rank: 4,
+  };
+}
+
+/** `_has:Observation:patient:code=x`: a live resource of sourceType matching the inner filter refers to this row. */
+function compileHas(filter: HasFilter, alias: string, ctx: FilterContext): CompiledFilter {
+  const pid = pidOf(ctx, filter.referenceParam);
+  const a = raw(alias);
+  const s = compileFilter(filter.filter, 's', ctx);
+  const source = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition}`;
+  return {
+    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND i.target_id = ${a}.id AND ${source})`,
+    driving: sql`${a}.id IN (SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND ${source})`,
+    rank: 4,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The small interface every database backend implements, and all the rest of the store depends
+ * on. SQL passed in is neutral: `?` placeholders (never inside literals), standard types, and the
+ * constructs both SQLite (3.45+) and PostgreSQL (13+) accept. Differences that cannot be written
+ * neutrally are capability methods on the driver, not `if (dialect === …)` in callers.
+ */
+
+export type SqlValue = string | number | bigint | null;
+
+export interface SqlDriver {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** rows of a SELECT (or a statement with RETURNING) */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** a statement without result rows; returns the number of rows changed */
+  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Runs `work` in one transaction, on a connection reserved for it; commits when it resolves,
+   * rolls back when it throws. A call made with a driver that is already in a transaction joins it.
+   */
+  transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>;
+  /** inserts many rows into `table` in as few round trips as the backend allows (inside the caller's transaction) */
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /**
+   * Updates rows of `table` matched on `key` (the first of `columns`) with the other columns'
+   * values, one row per entry of `rows`, in as few round trips as the backend allows.
+   */
+  updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** reserves `count` new, increasing resource row ids (must be called inside a transaction) */
+  allocateResourceIds(count: number): Promise<number[]>;
+  /** a statement list of schema changes, run in the caller's transaction */
+  executeScript(sql: string): Promise<void>;
+  /** refresh the planner's statistics after large changes (ANALYZE) */
+  analyze(): Promise<void>;
+  close(): Promise<void>;
+}
+
