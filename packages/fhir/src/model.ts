@@ -55,11 +55,11 @@ export function isResourceType(name: string): boolean {
 }
 
 export function getTypeDefinition(name: string): TypeDefinition | undefined {
-  return generated.types[name];
+  return Object.hasOwn(generated.types, name) ? generated.types[name] : undefined;
 }
 
 export function isPrimitiveType(name: string): boolean {
-  return generated.types[name]?.kind === 'primitive-type';
+  return getTypeDefinition(name)?.kind === 'primitive-type';
 }
 
 /**
@@ -67,15 +67,16 @@ export function isPrimitiveType(name: string): boolean {
  * so that e.g. ("Questionnaire", "item.item.text") resolves.
  */
 export function getElement(typeName: string, path: string): ElementDefinition | undefined {
-  const type = generated.types[typeName];
+  const type = getTypeDefinition(typeName);
   if (!type) return undefined;
-  const direct = type.elements[path];
+  // own properties only: a path such as "constructor" must not find Object's
+  const direct = Object.hasOwn(type.elements, path) ? type.elements[path] : undefined;
   if (direct) return direct;
   // Resolve through a contentReference somewhere along the path.
   const parts = path.split('.');
   for (let i = parts.length - 1; i > 0; i--) {
     const prefix = parts.slice(0, i).join('.');
-    const el = type.elements[prefix];
+    const el = Object.hasOwn(type.elements, prefix) ? type.elements[prefix] : undefined;
     if (el?.contentReference) {
       return getElement(typeName, [el.contentReference, ...parts.slice(i)].join('.'));
     }
@@ -90,5 +91,5 @@ export function choiceJsonName(base: string, typeCode: string): string {
 
 /** Elements of a type in the order the specification defines them. */
 export function elementPaths(typeName: string): string[] {
-  return Object.keys(generated.types[typeName]?.elements ?? {});
+  return Object.keys(getTypeDefinition(typeName)?.elements ?? {});
 }

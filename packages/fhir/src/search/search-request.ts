@@ -53,6 +53,8 @@ export interface ReferenceValue {
   id?: string;
   /** an absolute or canonical url that is not on this server */
   url?: string;
+  /** with `url` only: the business version asked for with a canonical, `url|version` (http://hl7.org/fhir/R4/search.html#versions) */
+  version?: string;
 }
 
 export type SearchFilter =

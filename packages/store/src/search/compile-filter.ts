@@ -168,17 +168,18 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
     case 'has':
       return compileHas(filter, alias, ctx);
     case 'compartment': {
-      const pids = filter.params.map((p) => pidOf(ctx, p));
-      const where = pids.length > 0 ? sql`i.pid IN (${list(pids)}) AND i.target_type = ${filter.compartmentType} AND i.target_id = ${filter.id}` : FALSE;
-      const refs = sql`SELECT i.rid FROM idx_reference i WHERE ${where}`;
-      const viaReference = sql`${a}.rid IN (${refs})`;
-      if (filter.params.some((p) => p.resourceType === filter.compartmentType) || pids.length === 0) {
-        // The compartment's own resource is in it (Patient/123 is in Patient 123's compartment).
-        const self = sql`${a}.id = ${filter.id}`;
-        const own = pids.length > 0 ? or([self, viaReference]) : self;
-        return { condition: own, driving: own, rank: 2 };
+      // The compartment's own resource is in it (Patient/123 is in Patient 123's compartment): the
+      // compartment definition lists it as `_id` (http://hl7.org/fhir/R4/compartmentdefinition.html).
+      const self = filter.params.some((p) => p.code === '_id') ? sql`${a}.id = ${filter.id}` : undefined;
+      const pids = filter.params.filter((p) => p.code !== '_id').map((p) => pidOf(ctx, p));
+      const parts: Fragment[] = self ? [self] : [];
+      if (pids.length > 0) {
+        parts.push(
+          sql`${a}.rid IN (SELECT i.rid FROM idx_reference i WHERE i.pid IN (${list(pids)}) AND i.target_type = ${filter.compartmentType} AND i.target_id = ${filter.id})`,
+        );
       }
-      return { condition: viaReference, driving: viaReference, rank: 2 };
+      const condition = or(parts);
+      return { condition, driving: condition, rank: 2 };
     }
   }
 }
