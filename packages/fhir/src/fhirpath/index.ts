@@ -1,1 +1,5 @@
-export {};
+/** FHIRPath for Kindred: fhirpath.js for the full language, and a compiler for the search-expression subset. */
+export { compileFhirPath, type CompiledFhirPath } from './compile-fhirpath.ts';
+export type { TypedValue } from './nodes.ts';
+export { evaluateFhirPath, evaluateFhirPathTyped } from './fhirpath-js.ts';
+export { parseLiteralReference, referenceTargetType } from './reference-type.ts';

@@ -46,8 +46,9 @@ describe('reference values (search.html#reference)', () => {
   });
 
   it('gives a bare [id] the type when the parameter has exactly one target', () => {
-    expect(valuesOf('Observation', 'patient', '123')).toEqual([{ type: 'Patient', id: '123' }]);
-    expect(valuesOf('Observation', 'encounter', '9')).toEqual([{ id: '9' }]);
+    expect(valuesOf('Encounter', 'service-provider', '123')).toEqual([{ type: 'Organization', id: '123' }]);
+    // R4's clinical-patient lists two targets (Group, Patient), so a bare id stays untyped
+    expect(valuesOf('Observation', 'patient', '9')).toEqual([{ id: '9' }]);
   });
 
   it('reads an absolute url on this server as the relative reference, with or without a final slash on the base', () => {
