@@ -36,12 +36,14 @@ for (const backend of backends) {
       const jobId = await store.jobs.enqueue('files', {});
       await store.jobs.claim('files', 'w', 60_000);
       await store.jobs.addFile(jobId, { fileNo: 1, resourceType: 'Patient', lineCount: 2 }, '{"a":1}\n{"b":2}\n');
-      await store.jobs.complete(jobId, { ok: true });
+      expect(await store.jobs.complete(jobId, 'someone-else', { ok: false })).toBe(false);
+      expect(await store.jobs.complete(jobId, 'w', { ok: true })).toBe(true);
       expect(await store.jobs.get(jobId)).toMatchObject({ status: 'completed', result: { ok: true } });
       expect(await store.jobs.files(jobId)).toEqual([{ fileNo: 1, resourceType: 'Patient', lineCount: 2 }]);
       expect(await store.jobs.fileContent(jobId, 1)).toBe('{"a":1}\n{"b":2}\n');
-      expect(await store.jobs.purge(Date.now() - 60_000)).toBe(0);
-      expect(await store.jobs.purge(Date.now() + 1)).toBeGreaterThanOrEqual(1);
+      expect(await store.jobs.purge('files', Date.now() - 60_000)).toBe(0);
+      expect(await store.jobs.purge('other-kind', Date.now() + 1)).toBe(0);
+      expect(await store.jobs.purge('files', Date.now() + 1)).toBe(1);
       expect(await store.jobs.get(jobId)).toBeUndefined();
       expect(await store.jobs.fileContent(jobId, 1)).toBeUndefined();
     });
@@ -52,8 +54,17 @@ for (const backend of backends) {
       expect(await store.jobs.cancel(jobId)).toBe(true);
       expect(await store.jobs.heartbeat(jobId, 'w', 'x', 60_000)).toBe(false);
       expect(await store.jobs.cancel('no-such-job')).toBe(false);
-      await store.jobs.fail(jobId, 'too late');
+      expect(await store.jobs.fail(jobId, 'w', 'too late')).toBe(false);
       expect((await store.jobs.get(jobId))?.status).toBe('cancelled');
+    });
+
+    it('releases a job back to the queue for another worker', async () => {
+      const jobId = await store.jobs.enqueue('release', {});
+      await store.jobs.claim('release', 'stopping', 60_000);
+      await store.jobs.release(jobId, 'not-the-holder');
+      expect(await store.jobs.claim('release', 'other', 60_000)).toBeUndefined();
+      await store.jobs.release(jobId, 'stopping');
+      expect((await store.jobs.claim('release', 'other', 60_000))?.jobId).toBe(jobId);
     });
   });
 }

@@ -34,15 +34,18 @@ export interface Jobs {
   claim(kind: string, workerId: string, leaseMs: number): Promise<Job | undefined>;
   /** records progress and extends the lease; false when the job was cancelled meanwhile */
   heartbeat(jobId: string, workerId: string, progress: string, leaseMs: number): Promise<boolean>;
-  complete(jobId: string, result: unknown): Promise<void>;
-  fail(jobId: string, error: string): Promise<void>;
+  /** records the result; only the worker holding the job may (false otherwise: it was cancelled or taken over) */
+  complete(jobId: string, workerId: string, result: unknown): Promise<boolean>;
+  fail(jobId: string, workerId: string, error: string): Promise<boolean>;
+  /** gives a running job back to the queue at once (a worker that is stopping) */
+  release(jobId: string, workerId: string): Promise<void>;
   /** cancels a queued or running job and deletes its files; false when there is no such job */
   cancel(jobId: string): Promise<boolean>;
   addFile(jobId: string, file: JobFile, content: string): Promise<void>;
   files(jobId: string): Promise<JobFile[]>;
   fileContent(jobId: string, fileNo: number): Promise<string | undefined>;
-  /** deletes finished jobs (and their files) last changed before `before` (epoch ms); returns how many */
-  purge(before: number): Promise<number>;
+  /** deletes finished jobs of `kind` (and their files) last changed before `before` (epoch ms); returns how many */
+  purge(kind: string, before: number): Promise<number>;
 }
 
 interface JobRow {
@@ -123,19 +126,27 @@ export function sqlJobs(driver: SqlDriver): Jobs {
       return changed === 1;
     },
 
-    async complete(jobId, result) {
-      await driver.execute("UPDATE job SET status = 'completed', result = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE job_id = ? AND status = 'running'", [
-        JSON.stringify(result),
-        Date.now(),
-        jobId,
-      ]);
+    async complete(jobId, workerId, result) {
+      const changed = await driver.execute(
+        "UPDATE job SET status = 'completed', result = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE job_id = ? AND locked_by = ? AND status = 'running'",
+        [JSON.stringify(result), Date.now(), jobId, workerId],
+      );
+      return changed === 1;
     },
 
-    async fail(jobId, error) {
-      await driver.execute("UPDATE job SET status = 'failed', error = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE job_id = ? AND status = 'running'", [
-        error,
+    async fail(jobId, workerId, error) {
+      const changed = await driver.execute(
+        "UPDATE job SET status = 'failed', error = ?, locked_by = NULL, locked_until = NULL, updated_at = ? WHERE job_id = ? AND locked_by = ? AND status = 'running'",
+        [error, Date.now(), jobId, workerId],
+      );
+      return changed === 1;
+    },
+
+    async release(jobId, workerId) {
+      await driver.execute("UPDATE job SET status = 'queued', locked_by = NULL, locked_until = NULL, updated_at = ? WHERE job_id = ? AND locked_by = ? AND status = 'running'", [
         Date.now(),
         jobId,
+        workerId,
       ]);
     },
 
@@ -170,9 +181,12 @@ export function sqlJobs(driver: SqlDriver): Jobs {
       return rows[0]?.content;
     },
 
-    purge(before) {
+    purge(kind, before) {
       return driver.transaction(async (tx) => {
-        const old = await tx.query<{ job_id: string }>("SELECT job_id FROM job WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?", [before]);
+        const old = await tx.query<{ job_id: string }>(
+          "SELECT job_id FROM job WHERE kind = ? AND status IN ('completed', 'failed', 'cancelled') AND updated_at < ?",
+          [kind, before],
+        );
         for (const { job_id } of old) {
           await tx.execute('DELETE FROM job_file WHERE job_id = ?', [job_id]);
           await tx.execute('DELETE FROM job WHERE job_id = ?', [job_id]);
