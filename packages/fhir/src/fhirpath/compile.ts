@@ -326,6 +326,20 @@ function compileAst(ast: FhirPathAst, focusTypes: readonly NodeType[]): Compiled
   }
 }
 
+const rootTypes = new Map<string, NodeType>();
+
+/** The node type of a resource being evaluated; an unknown resourceType is walked as a bare Resource. */
+function rootType(resourceType: string): NodeType {
+  let type = rootTypes.get(resourceType);
+  if (!type) {
+    // only real resource types are remembered, so that input cannot grow the memo
+    if (!isResourceType(resourceType)) return ANY_RESOURCE;
+    type = nodeTypeOf(resourceType);
+    rootTypes.set(resourceType, type);
+  }
+  return type;
+}
+
 export interface CompiledEvaluator {
   /** evaluates on a resource and returns the values with their FHIR types */
   readonly evaluate: (resource: Resource) => readonly TypedValue[];
@@ -340,8 +354,7 @@ export interface CompiledEvaluator {
 export function compileToEvaluator(expression: string): CompiledEvaluator {
   const compiled = compileAst(parseFhirPath(expression), [ANY_RESOURCE]);
   const evaluate = (resource: Resource): readonly TypedValue[] => {
-    // an unknown resourceType is walked as a bare Resource, and not interned as a type
-    const root = isResourceType(resource.resourceType) ? nodeTypeOf(resource.resourceType) : ANY_RESOURCE;
+    const root = rootType(resource.resourceType);
     const nodes = compiled.evaluate([new Node(resource, String(resource.resourceType), root)]);
     // nodes are TypedValues already; only the extension-only primitives are left out
     for (const node of nodes) if (node.value == null) return nodes.filter((kept) => kept.value != null);
