@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { localAdministratorAccess, scopedRepository } from '@kindred/access';
 import { instantMillis, isResourceType } from '@kindred/fhir';
 import { createProgress, formatCount } from '../progress.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
@@ -40,7 +41,8 @@ export async function runExport(args: string[]): Promise<number> {
   const store = await openStoreFromFlags(values);
   try {
     mkdirSync(outDir, { recursive: true });
-    const counts = await store.repository.countByType();
+    const repository = scopedRepository(store.repository, localAdministratorAccess());
+    const counts = await repository.countByType();
     const expected = Object.entries(counts)
       .filter(([t]) => !types || types.includes(t))
       .reduce((n, [, c]) => n + c, 0);
@@ -49,7 +51,7 @@ export async function runExport(args: string[]): Promise<number> {
     let stream: WriteStream | undefined;
     let current = '';
     let done = 0;
-    for await (const resource of store.repository.exportResources({ ...(types ? { types } : {}), ...(since !== undefined ? { since } : {}) })) {
+    for await (const resource of repository.exportResources({ ...(types ? { types } : {}), ...(since !== undefined ? { since } : {}) })) {
       if (resource.resourceType !== current) {
         if (stream) await close(stream);
         current = resource.resourceType;

@@ -6,6 +6,7 @@
  * one short transaction).
  */
 import { parseArgs } from 'node:util';
+import { localAdministratorAccess, scopedRepository } from '@kindred/access';
 import type { ImportLineResult, Repository } from '@kindred/store';
 import { createProgress, formatCount } from '../progress.ts';
 import { planFiles, readSource, type SourceItem } from '../import-source.ts';
@@ -110,7 +111,9 @@ export async function runImport(args: string[]): Promise<number> {
   const store = await openStoreFromFlags(values);
   try {
     process.stderr.write(`Importing into ${store.description}\n`);
-    const summary = await importFiles(store.repository, positionals, { batchSize, quiet: values.quiet === true });
+    // The operator holds the database itself; the access layer still sees (and, later, audits) the import.
+    const repository = scopedRepository(store.repository, localAdministratorAccess());
+    const summary = await importFiles(repository, positionals, { batchSize, quiet: values.quiet === true });
     for (const r of summary.rejected) process.stderr.write(`${r.where}: ${r.reason}\n`);
     process.stdout.write(`${formatSummary(summary)}\n`);
     return summary.rejected.length > 0 ? 1 : 0;

@@ -103,8 +103,7 @@ for (const backend of backends) {
     // KNOWN GAP at the HTTP edge (http/negotiation.ts requireJsonAnswer, called for every /fhir request):
     // it answers 406 to "Accept: application/fhir+ndjson", which the spec names as the files' Accept
     // ("Bulk Data Output File Request", Headers). The router serves it (see bulk-export.test.ts).
-    // When the edge lets the file route negotiate for itself, this test fails: drop `.fails`.
-    it.fails('serves a file to Accept: application/fhir+ndjson', async () => {
+    it('serves a file to Accept: application/fhir+ndjson', async () => {
       const { manifest } = await finishedManifest();
       const response = await fetch(manifest.output[0]?.url ?? '', { headers: { ...auth(), accept: 'application/fhir+ndjson' } });
       expect(response.status).toBe(200);
@@ -112,8 +111,8 @@ for (const backend of backends) {
 
     // KNOWN GAP at the HTTP edge (http/fhir-exchange.ts sendFhirResponse sets application/fhir+json
     // on every JSON body, over the route's Content-Type): "Response - Complete Status" asks for
-    // "Content-Type header of application/json". When the edge keeps the route's type, drop `.fails`.
-    it.fails('sends the manifest as application/json', async () => {
+    // "Content-Type header of application/json".
+    it('sends the manifest as application/json', async () => {
       const { contentType } = await finishedManifest();
       expect(contentType).toMatch(/^application\/json/);
     });

@@ -103,8 +103,9 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
       return indexed(alias, 'idx_token', pid, match, filter.values.every((v) => v.code !== undefined) ? 3 : 7, filter.modifier === 'not');
     }
     case 'token-text': {
+      // texts ride on the token rows of their parameter (see write/index-tables.ts)
       const pid = pidOf(ctx, filter.param);
-      return indexed(alias, 'idx_string', pid, or(filter.values.map((v) => sql`(${startsWith('i.value', normalizeString(v))})`)), 6);
+      return indexed(alias, 'idx_token', pid, or(filter.values.map((v) => sql`(${startsWith('i.text', normalizeString(v))})`)), 6);
     }
     case 'reference': {
       const pid = pidOf(ctx, filter.param);

@@ -2,9 +2,11 @@
  * Where each kind of index row goes: table, columns and the row values. The one place that knows
  * the index tables' layout on the write side (the search compiler knows it on the read side).
  *
- * Token `:text` rows share idx_string with string parameters, and Reference.identifier rows share
- * idx_token with token parameters: a parameter id belongs to exactly one parameter of one type,
- * so the rows cannot be confused.
+ * Token `:text` values ride on the token rows of their parameter (column `text`): `:text` asks
+ * whether any text of the parameter matches, so any row of it may carry one, and a resource does
+ * not need a row per text. Reference.identifier rows share idx_token with token parameters: a
+ * parameter id belongs to exactly one parameter of one type, so the rows cannot be confused.
+ * `seq` numbers a resource's rows in each table (the clustering key on SQLite).
  */
 import type { IndexRows } from '@kindred/fhir';
 import type { SqlValue } from '../sql/driver.ts';
@@ -14,13 +16,13 @@ export const INDEX_TABLES = ['idx_string', 'idx_token', 'idx_reference', 'idx_da
 export type IndexTable = (typeof INDEX_TABLES)[number];
 
 export const INDEX_COLUMNS: Record<IndexTable, readonly string[]> = {
-  idx_string: ['rid', 'pid', 'value', 'exact'],
-  idx_token: ['rid', 'pid', 'system', 'value'],
-  idx_reference: ['rid', 'pid', 'target_type', 'target_id', 'url'],
-  idx_date: ['rid', 'pid', 'low', 'high'],
-  idx_number: ['rid', 'pid', 'value'],
-  idx_quantity: ['rid', 'pid', 'value', 'system', 'unit'],
-  idx_uri: ['rid', 'pid', 'value'],
+  idx_string: ['rid', 'seq', 'pid', 'value', 'exact'],
+  idx_token: ['rid', 'seq', 'pid', 'system', 'value', 'text'],
+  idx_reference: ['rid', 'seq', 'pid', 'target_type', 'target_id', 'url'],
+  idx_date: ['rid', 'seq', 'pid', 'low', 'high'],
+  idx_number: ['rid', 'seq', 'pid', 'value'],
+  idx_quantity: ['rid', 'seq', 'pid', 'value', 'system', 'unit'],
+  idx_uri: ['rid', 'seq', 'pid', 'value'],
 };
 
 export type IndexRowBuffers = Record<IndexTable, SqlValue[][]>;
@@ -32,44 +34,54 @@ export function emptyBuffers(): IndexRowBuffers {
 /** Appends one resource's index rows to the per-table buffers. Rows of unindexed parameters are dropped. */
 export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceType: string, rows: IndexRows, pids: SearchParamIds): void {
   const pid = (code: string): number | undefined => pids.get(resourceType, code);
+  let seq = 0;
   for (const r of rows.strings) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_string.push([rid, p, r.value, r.exact === r.value ? null : r.exact]);
+    if (p !== undefined) buffers.idx_string.push([rid, seq++, p, r.value, r.exact === r.value ? null : r.exact]);
   }
-  for (const r of rows.tokenTexts) {
-    const p = pid(r.code);
-    if (p !== undefined) buffers.idx_string.push([rid, p, r.value, null]);
-  }
+  // Texts wait for a token row of their parameter to ride on; those left over get a row of their own.
+  const texts = new Map<string, string[]>();
+  for (const t of rows.tokenTexts) texts.set(t.code, [...(texts.get(t.code) ?? []), t.value]);
+  seq = 0;
   for (const r of rows.tokens) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, p, r.system, r.value]);
+    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system, r.value, texts.get(r.code)?.shift() ?? null]);
+  }
+  for (const [code, left] of texts) {
+    const p = pid(code);
+    if (p !== undefined) for (const text of left) buffers.idx_token.push([rid, seq++, p, null, null, text]);
   }
   for (const r of rows.referenceIdentifiers) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, p, r.system, r.value]);
+    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system, r.value, null]);
   }
+  seq = 0;
   for (const r of rows.references) {
     const p = pid(r.code);
     if (p === undefined) continue;
     // An absolute url names a resource on some server; only a relative reference is known to be
     // ours, so only that one is matched by type and id (http://hl7.org/fhir/R4/search.html#reference).
-    if (r.url !== null) buffers.idx_reference.push([rid, p, null, null, r.url]);
-    else buffers.idx_reference.push([rid, p, r.targetType, r.targetId, null]);
+    if (r.url !== null) buffers.idx_reference.push([rid, seq++, p, null, null, r.url]);
+    else buffers.idx_reference.push([rid, seq++, p, r.targetType, r.targetId, null]);
   }
+  seq = 0;
   for (const r of rows.dates) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_date.push([rid, p, r.low, r.high]);
+    if (p !== undefined) buffers.idx_date.push([rid, seq++, p, r.low, r.high]);
   }
+  seq = 0;
   for (const r of rows.numbers) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_number.push([rid, p, r.value]);
+    if (p !== undefined) buffers.idx_number.push([rid, seq++, p, r.value]);
   }
+  seq = 0;
   for (const r of rows.quantities) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_quantity.push([rid, p, r.value, r.system, r.unit]);
+    if (p !== undefined) buffers.idx_quantity.push([rid, seq++, p, r.value, r.system, r.unit]);
   }
+  seq = 0;
   for (const r of rows.uris) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_uri.push([rid, p, r.value]);
+    if (p !== undefined) buffers.idx_uri.push([rid, seq++, p, r.value]);
   }
 }

@@ -27,6 +27,7 @@ export function toPostgresPlaceholders(sql: string): string {
 /** Column types for unnest(): index tables and the resource tables only hold these. */
 const COLUMN_TYPES: Record<string, string> = {
   rid: 'bigint',
+  seq: 'integer',
   pid: 'integer',
   version: 'integer',
   last_updated: 'bigint',

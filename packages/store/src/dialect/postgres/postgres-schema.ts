@@ -40,33 +40,33 @@ CREATE TABLE search_param (
 );
 CREATE UNIQUE INDEX search_param_code ON search_param (resource_type, code);
 
-CREATE TABLE idx_string (rid BIGINT NOT NULL, pid INTEGER NOT NULL, value TEXT COLLATE "C" NOT NULL, exact TEXT);
+CREATE TABLE idx_string (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT COLLATE "C" NOT NULL, exact TEXT);
 CREATE INDEX idx_string_value ON idx_string (pid, value);
 CREATE INDEX idx_string_rid ON idx_string (rid);
 
-CREATE TABLE idx_token (rid BIGINT NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT);
+CREATE TABLE idx_token (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT, text TEXT COLLATE "C");
 CREATE INDEX idx_token_value ON idx_token (pid, value, system);
 CREATE INDEX idx_token_rid ON idx_token (rid);
 
-CREATE TABLE idx_reference (rid BIGINT NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT);
+CREATE TABLE idx_reference (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT);
 CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, pid);
 CREATE INDEX idx_reference_url ON idx_reference (url, pid) WHERE url IS NOT NULL;
 CREATE INDEX idx_reference_rid ON idx_reference (rid);
 
-CREATE TABLE idx_date (rid BIGINT NOT NULL, pid INTEGER NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL);
+CREATE TABLE idx_date (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL);
 CREATE INDEX idx_date_low ON idx_date (pid, low);
 CREATE INDEX idx_date_high ON idx_date (pid, high);
 CREATE INDEX idx_date_rid ON idx_date (rid);
 
-CREATE TABLE idx_number (rid BIGINT NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL);
+CREATE TABLE idx_number (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL);
 CREATE INDEX idx_number_value ON idx_number (pid, value);
 CREATE INDEX idx_number_rid ON idx_number (rid);
 
-CREATE TABLE idx_quantity (rid BIGINT NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, system TEXT, unit TEXT);
+CREATE TABLE idx_quantity (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, system TEXT, unit TEXT);
 CREATE INDEX idx_quantity_value ON idx_quantity (pid, value);
 CREATE INDEX idx_quantity_rid ON idx_quantity (rid);
 
-CREATE TABLE idx_uri (rid BIGINT NOT NULL, pid INTEGER NOT NULL, value TEXT COLLATE "C" NOT NULL);
+CREATE TABLE idx_uri (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT COLLATE "C" NOT NULL);
 CREATE INDEX idx_uri_value ON idx_uri (pid, value);
 CREATE INDEX idx_uri_rid ON idx_uri (rid);
 

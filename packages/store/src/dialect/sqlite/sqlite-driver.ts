@@ -16,6 +16,8 @@ type Connection = Database.Database;
 type Statement = Database.Statement<unknown[], unknown>;
 
 const STATEMENT_CACHE_LIMIT = 400;
+/** Rows per multi-row INSERT; well under SQLite's limit of 32,766 parameters for our widest table. */
+const ROWS_PER_INSERT = 100;
 const BUSY_TIMEOUT_MS = 15_000;
 
 function openConnection(file: string, readonly: boolean): Connection {
@@ -24,8 +26,9 @@ function openConnection(file: string, readonly: boolean): Connection {
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${process.env.KCP ?? 1000}`);
   }
-  db.pragma('cache_size = -65536'); // 64 MiB page cache per connection
+  db.pragma(`cache_size = -${process.env.KCACHE ?? 65536}`); // 64 MiB page cache per connection
   db.pragma('temp_store = MEMORY');
   db.pragma('mmap_size = 268435456');
   return db;
@@ -103,9 +106,15 @@ class SqliteTransaction implements SqlDriver {
 
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
     if (rows.length === 0) return;
-    const stmt = this.cache.get(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    // Many rows per statement: one call into SQLite per ROWS_PER_INSERT rows instead of one per row.
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const statementFor = (n: number): Statement =>
+      this.cache.get(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`);
     run(() => {
-      for (const row of rows) stmt.run(...row);
+      const full = statementFor(ROWS_PER_INSERT);
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) full.run(...rows.slice(i, i + ROWS_PER_INSERT).flat());
+      if (i < rows.length) statementFor(rows.length - i).run(...rows.slice(i).flat());
     });
   }
 

@@ -2,9 +2,10 @@
  * The SQLite schema, as versioned migrations (same versions and names as postgres-schema.ts).
  *
  * resource: one row per resource (current version pointer); resource_version: every version's
- * JSON; idx_*: search index rows keyed by the resource row id `rid` and the search parameter id
- * `pid` (search_param). Each index table has a value index (to find resources) and a rid index
- * (to check a candidate and to replace a resource's rows on update).
+ * JSON; idx_*: search index rows of the resource row `rid`, numbered `seq` within it, for the
+ * search parameter `pid` (search_param). Index tables are clustered on (rid, seq) — small rows,
+ * appended in rid order, and the place to check one candidate or replace a resource's rows — with
+ * one secondary index on the value to find resources.
  */
 import type { Migration } from '../../sql/migrations.ts';
 
@@ -32,7 +33,7 @@ CREATE TABLE resource_version (
   method TEXT NOT NULL,
   content TEXT,
   PRIMARY KEY (rid, version)
-) WITHOUT ROWID;
+);
 CREATE INDEX resource_version_updated ON resource_version (last_updated);
 
 CREATE TABLE search_param (
@@ -42,35 +43,28 @@ CREATE TABLE search_param (
 );
 CREATE UNIQUE INDEX search_param_code ON search_param (resource_type, code);
 
-CREATE TABLE idx_string (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, exact TEXT);
+CREATE TABLE idx_string (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, exact TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_string_value ON idx_string (pid, value);
-CREATE INDEX idx_string_rid ON idx_string (rid);
 
-CREATE TABLE idx_token (rid INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT);
+CREATE TABLE idx_token (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT, text TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_token_value ON idx_token (pid, value, system);
-CREATE INDEX idx_token_rid ON idx_token (rid);
 
-CREATE TABLE idx_reference (rid INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT);
+CREATE TABLE idx_reference (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, pid);
 CREATE INDEX idx_reference_url ON idx_reference (url, pid) WHERE url IS NOT NULL;
-CREATE INDEX idx_reference_rid ON idx_reference (rid);
 
-CREATE TABLE idx_date (rid INTEGER NOT NULL, pid INTEGER NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL);
+CREATE TABLE idx_date (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_date_low ON idx_date (pid, low);
 CREATE INDEX idx_date_high ON idx_date (pid, high);
-CREATE INDEX idx_date_rid ON idx_date (rid);
 
-CREATE TABLE idx_number (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL);
+CREATE TABLE idx_number (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_number_value ON idx_number (pid, value);
-CREATE INDEX idx_number_rid ON idx_number (rid);
 
-CREATE TABLE idx_quantity (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT, unit TEXT);
+CREATE TABLE idx_quantity (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT, unit TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_quantity_value ON idx_quantity (pid, value);
-CREATE INDEX idx_quantity_rid ON idx_quantity (rid);
 
-CREATE TABLE idx_uri (rid INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE TABLE idx_uri (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_uri_value ON idx_uri (pid, value);
-CREATE INDEX idx_uri_rid ON idx_uri (rid);
 
 CREATE TABLE kindred_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 

@@ -1,0 +1,69 @@
+/**
+ * The one typed object the HTTP app is built from (no global settings, no getters deep in the
+ * code). It is copied and frozen when the app is built, so nothing can change it afterwards.
+ */
+import type { TokenService } from '@kindred/access';
+import type { Store } from '@kindred/store';
+import type { OperationRoute } from '../fhir-rest/fhir-request.ts';
+
+export interface AppConfig {
+  /** the record and its database */
+  store: Store;
+  /** verifies the bearer token of every FHIR request */
+  tokens: TokenService;
+  /**
+   * the public address of the site, e.g. "https://kindred.example.org" (the FHIR base is that
+   * plus "/fhir"; an address that already ends in "/fhir" is taken as the FHIR base). When absent,
+   * links are made from each request's Host header and protocol.
+   */
+  publicBaseUrl?: string;
+  /** the largest request body accepted; default 16 MiB (bigger loads go through `kindred import`) */
+  bodyLimitBytes?: number;
+  /** operation routes served beside the core FHIR interactions (Bulk Data $export …) */
+  operationRoutes?: readonly OperationRoute[];
+  /** Kindred's version, shown on the home page and in the CapabilityStatement */
+  version: string;
+  /** log requests (with their ids, never tokens or bodies) and errors; default true */
+  logger?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** AppConfig with its defaults filled in, frozen. */
+export interface AppSettings {
+  readonly store: Store;
+  readonly tokens: TokenService;
+  /** the FHIR base without a trailing slash, when configured */
+  readonly fhirBaseUrl: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly operationRoutes: readonly OperationRoute[];
+  readonly version: string;
+  readonly logger: boolean;
+}
+
+function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
+  if (publicBaseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(publicBaseUrl);
+  } catch {
+    throw new Error(`publicBaseUrl ${JSON.stringify(publicBaseUrl)} is not an absolute url, e.g. https://kindred.example.org`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`publicBaseUrl must be an http or https url, not ${JSON.stringify(publicBaseUrl)}`);
+  const site = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  return site.endsWith('/fhir') ? site : `${site}/fhir`;
+}
+
+export function settingsOf(config: AppConfig): AppSettings {
+  const bodyLimitBytes = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  if (!Number.isSafeInteger(bodyLimitBytes) || bodyLimitBytes < 1) throw new Error(`bodyLimitBytes must be a whole number of bytes, at least 1 (got ${bodyLimitBytes})`);
+  return Object.freeze({
+    store: config.store,
+    tokens: config.tokens,
+    fhirBaseUrl: fhirBaseOf(config.publicBaseUrl),
+    bodyLimitBytes,
+    operationRoutes: Object.freeze([...(config.operationRoutes ?? [])]),
+    version: config.version,
+    logger: config.logger ?? true,
+  });
+}

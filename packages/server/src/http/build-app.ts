@@ -1,0 +1,76 @@
+/**
+ * Builds the one Fastify app of Kindred from one typed config: the FHIR API under /fhir, the
+ * health check and the web pages, each a plugin scope with its own error handling. Logs carry a
+ * request id and the method and path only: never tokens, bodies or query strings (a search
+ * can hold a name or an NHS number). Returns the app ready to listen; it does not listen itself.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { renderBadRequestPage, renderNotFoundPage, renderServerErrorPage } from '../pages/error-pages.ts';
+import { pagesPlugin, sendPage } from '../pages/pages-plugin.ts';
+import { settingsOf, type AppConfig } from './app-config.ts';
+import { clientErrorHandler, MAX_HEADER_BYTES } from './client-errors.ts';
+import { FHIR_PREFIX, sendFhirError, splitUrl } from './fhir-exchange.ts';
+import { fhirPlugin } from './fhir-plugin.ts';
+import { healthRoutes } from './health.ts';
+import { asClientError } from './http-errors.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** A request id: the caller's X-Request-Id when it is a plain token (so ids can follow a request across systems), else a new uuid. */
+function requestId(raw: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = raw.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** What a request log line holds: no headers (they carry the token), no body, no query string. */
+const logSerializers = {
+  req: (request: { method: string; url: string }) => ({ method: request.method, path: splitUrl(request.url).path }),
+  res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+};
+
+function isUnderFhir(url: string): boolean {
+  const path = splitUrl(url).path;
+  return path === FHIR_PREFIX || path.startsWith(`${FHIR_PREFIX}/`);
+}
+
+export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  const settings = settingsOf(config);
+  const app = Fastify({
+    logger: settings.logger ? { level: 'info', serializers: logSerializers } : false,
+    bodyLimit: settings.bodyLimitBytes,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler,
+    genReqId: requestId,
+    exposeHeadRoutes: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Errors Fastify meets before routing (a url with bad percent-encoding) answered in the right shape
+    frameworkErrors: (error, request, reply) => {
+      const clientError = asClientError(error);
+      if (isUnderFhir(request.url) && clientError !== undefined) void sendFhirError(request, reply, clientError);
+      else void sendPage(reply, clientError?.status ?? 400, renderBadRequestPage());
+    },
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('X-Request-Id', request.id);
+    done(null, payload);
+  });
+
+  // Outside /fhir (pages, assets, health): a friendly page, never an error's detail.
+  app.setNotFoundHandler((request, reply) => sendPage(reply, 404, renderNotFoundPage()));
+  app.setErrorHandler((error, request, reply) => {
+    const clientError = asClientError(error);
+    if (clientError !== undefined && clientError.status < 500) {
+      return sendPage(reply, clientError.status, clientError.status === 404 ? renderNotFoundPage() : renderBadRequestPage());
+    }
+    request.log.error({ err: error }, 'unexpected error on a page');
+    return sendPage(reply, 500, renderServerErrorPage());
+  });
+
+  await app.register(fhirPlugin(settings), { prefix: FHIR_PREFIX });
+  await app.register(healthRoutes(settings));
+  await app.register(pagesPlugin(settings));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,18 @@
+/**
+ * @kindred/server: Kindred over HTTP. The Fastify app (FHIR REST API, health check, web pages)
+ * built from one config, the HTTP-free FHIR router it is made of, and Bulk Data $export.
+ */
+export { buildApp } from './http/build-app.ts';
+export { DEFAULT_BODY_LIMIT_BYTES, type AppConfig } from './http/app-config.ts';
+export { handleFhirRequest, handleMetadataRequest } from './fhir-rest/router.ts';
+export { capabilityStatement } from './fhir-rest/capability-statement.ts';
+export type {
+  FhirContext,
+  FhirLogger,
+  FhirMethod,
+  FhirRequest,
+  FhirResponse,
+  OperationCapability,
+  OperationRoute,
+} from './fhir-rest/fhir-request.ts';
+export * from './bulk/index.ts';

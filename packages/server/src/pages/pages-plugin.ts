@@ -1,0 +1,60 @@
+/**
+ * The web pages and their assets as one Fastify plugin: the home page, NHS.UK frontend's
+ * prebuilt stylesheet and images under /assets/, and Kindred's own stylesheet. Paths into the
+ * nhsuk-frontend package are resolved through Node's module resolution, never written out.
+ * Pages send a strict Content-Security-Policy: they need no script and load nothing from elsewhere.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { FHIR_VERSION } from '@kindred/fhir';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppSettings } from '../http/app-config.ts';
+import { fhirBaseUrl } from '../http/base-url.ts';
+import { renderHomePage } from './home-page.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Headers of every HTML page. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+});
+
+export function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).send(page);
+}
+
+async function stylesheet(path: string | URL): Promise<Buffer> {
+  return readFile(path);
+}
+
+export function pagesPlugin(settings: AppSettings) {
+  return async function pages(app: FastifyInstance): Promise<void> {
+    const nhsukCss = await stylesheet(require.resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'));
+    const appCss = await stylesheet(new URL('./app.css', import.meta.url));
+    const nhsukAssets = dirname(require.resolve('nhsuk-frontend/dist/nhsuk/assets/manifest.json'));
+
+    const css = (content: Buffer) => async (_request: unknown, reply: FastifyReply) =>
+      reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').header('X-Content-Type-Options', 'nosniff').send(content);
+    app.get('/assets/nhsuk-frontend.min.css', css(nhsukCss));
+    app.get('/assets/app.css', css(appCss));
+    await app.register(fastifyStatic, { root: nhsukAssets, prefix: '/assets/', decorateReply: false, index: false, maxAge: 3_600_000 });
+
+    app.get('/', async (request, reply) => {
+      const counts = await settings.store.repository.countByType();
+      const page = renderHomePage({
+        version: settings.version,
+        fhirVersion: FHIR_VERSION,
+        database: settings.store.description,
+        fhirBaseUrl: fhirBaseUrl(request, settings.fhirBaseUrl),
+        counts,
+      });
+      return sendPage(reply.header('Cache-Control', 'no-store'), 200, page);
+    });
+  };
+}
