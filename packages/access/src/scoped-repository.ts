@@ -10,7 +10,20 @@
  * requests are new objects. This module must not run SQL or know about tokens.
  */
 import { FhirError, isFhirError, isPlainObject, isResourceType, resourceTypes, type Resource, type SearchRequest, type StoredResource } from '@kindred/fhir';
-import type { CreateOptions, DeleteResult, ExportOptions, HistoryEntry, HistoryPage, HistoryRequest, ImportLineResult, Repository, SearchPage, UpdateOptions, WriteResult } from '@kindred/store';
+import type {
+  CreateOptions,
+  DeleteResult,
+  ExportOptions,
+  HistoryEntry,
+  HistoryPage,
+  HistoryRequest,
+  ImportLineResult,
+  PreparedImport,
+  Repository,
+  SearchPage,
+  UpdateOptions,
+  WriteResult,
+} from '@kindred/store';
 import type { AccessContext } from './access-context.ts';
 import { type Interaction, type ScopeSet } from './scopes.ts';
 import { narrowIncludes, typesReachedByFilters } from './search-reach.ts';
@@ -95,6 +108,17 @@ export function scopedRepository(repository: Repository, access: AccessContext):
     return { entries, ...(nextCursor !== undefined ? { nextCursor } : {}) };
   }
 
+  /**
+   * Import creates or updates each resource with its own id, so every type in the batch needs both;
+   * one missing scope refuses the whole call before anything is written.
+   */
+  const assertMayImport = (found: readonly string[]): void => {
+    const types = new Set(found);
+    const ordered = resourceTypes.filter((t) => types.has(t));
+    const missing = ordered.flatMap((t) => (['c', 'u'] as const).filter((i) => !scopes.allows(t, i)).map((i) => scopes.scopeNeededFor(t, i)));
+    if (missing.length > 0) throw forbidden(scopes, `Importing ${ordered.join(', ')} (nothing was imported; import creates and updates)`, missing);
+  };
+
   const scoped: Repository = {
     async read(resourceType: string, id: string): Promise<StoredResource> {
       need(resourceType, 'r', `Reading ${resourceType}/${id}`);
@@ -166,17 +190,14 @@ export function scopedRepository(repository: Repository, access: AccessContext):
     },
 
     async importResources(resources: readonly unknown[]): Promise<ImportLineResult[]> {
-      // Import creates or updates each resource with its own id, so every type in the batch needs
-      // both; one missing scope refuses the whole call before anything is written. Values that are
-      // not resources of a known type are left for the store to reject line by line.
-      const types = new Set<string>();
-      for (const value of resources) {
-        if (isPlainObject(value) && typeof value.resourceType === 'string' && isResourceType(value.resourceType)) types.add(value.resourceType);
-      }
-      const ordered = resourceTypes.filter((t) => types.has(t));
-      const missing = ordered.flatMap((t) => (['c', 'u'] as const).filter((i) => !scopes.allows(t, i)).map((i) => scopes.scopeNeededFor(t, i)));
-      if (missing.length > 0) throw forbidden(scopes, `Importing ${ordered.join(', ')} (nothing was imported; import creates and updates)`, missing);
+      // Values that are not resources of a known type are left for the store to reject line by line.
+      assertMayImport(resources.flatMap((v) => (isPlainObject(v) && typeof v.resourceType === 'string' && isResourceType(v.resourceType) ? [v.resourceType] : [])));
       return repository.importResources(resources);
+    },
+
+    async importPrepared(items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
+      assertMayImport(items.flatMap((item) => (item.ok ? [item.version.resourceType] : [])));
+      return repository.importPrepared(items);
     },
 
     exportResources(options: ExportOptions): AsyncIterable<StoredResource> {

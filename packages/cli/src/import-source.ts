@@ -15,8 +15,11 @@ export interface SourceItem {
   /** 1-based line of an ndjson file, or 1-based entry of a Bundle */
   position: number;
   positionKind: 'line' | 'entry';
-  /** the parsed JSON, or undefined when `error` says why it could not be read */
+  /** an ndjson line as read (parsed later, by whoever prepares it) */
+  text?: string;
+  /** the parsed JSON of a Bundle entry or single-resource file */
   value?: unknown;
+  /** why the item could not be read at all */
   error?: string;
   /** bytes of the file consumed so far (for progress) */
   bytesRead: number;
@@ -80,7 +83,7 @@ async function* ndjsonItems(file: string): AsyncGenerator<SourceItem> {
   for await (const line of lines) {
     position++;
     if (line.trim() === '') continue;
-    yield { file, position, positionKind: 'line', ...parseLine(line), bytesRead: stream.bytesRead };
+    yield { file, position, positionKind: 'line', text: line, bytesRead: stream.bytesRead };
   }
 }
 

@@ -344,7 +344,7 @@ export const generatedDir = join(dirname(fileURLToPath(import.meta.url)), '..', 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = generate();
   mkdirSync(generatedDir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, text] of Object.entries(files) as [string, string][]) {
     writeFileSync(join(generatedDir, name), text);
     console.log(`wrote ${name} (${(text.length / 1024).toFixed(0)} KiB)`);
   }

@@ -1,5 +1,5 @@
 /** OperationOutcome builders (http://hl7.org/fhir/R4/operationoutcome.html). Pure. */
-import { FhirError, type Issue } from './errors.ts';
+import type { FhirError, Issue } from './errors.ts';
 import type { Resource } from './types.ts';
 
 export interface OperationOutcome extends Resource {

@@ -4,3 +4,5 @@ export { openStore, SQLITE_FILE, type Store, type StoreConfig } from './open-sto
 export type { Settings } from './settings.ts';
 export type { Job, JobFile, JobStatus, Jobs } from './jobs.ts';
 export type { SqlDriver, SqlValue } from './sql/driver.ts';
+export { prepareImport, prepareImportLine, type PreparedImport } from './write/prepare-import.ts';
+export type { PreparedVersion } from './write/prepare-version.ts';

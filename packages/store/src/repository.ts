@@ -9,6 +9,7 @@
  */
 import type { Resource, StoredResource } from '@kindred/fhir';
 import type { SearchRequest } from '@kindred/fhir';
+import type { PreparedImport } from './write/prepare-import.ts';
 
 export interface WriteResult {
   resource: StoredResource;
@@ -111,6 +112,11 @@ export interface Repository {
    * on its own: a rejected one does not stop the others.
    */
   importResources(resources: readonly unknown[]): Promise<ImportLineResult[]>;
+  /**
+   * The same, for resources already prepared with `prepareImport` (in worker threads, for speed):
+   * only writes. What was prepared is trusted, so only code of this process may call it.
+   */
+  importPrepared(items: readonly PreparedImport[]): Promise<ImportLineResult[]>;
   /** current resources, in a stable order, for Bulk Data export and `kindred export` */
   exportResources(options: ExportOptions): AsyncIterable<StoredResource>;
   /** the number of current (not deleted) resources of each type */

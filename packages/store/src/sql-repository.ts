@@ -24,7 +24,8 @@ import { currentRows, writeVersions } from './write/write-versions.ts';
 import { compileCountQuery, compilePageQuery, decodeCursor, encodeCursor } from './search/compile-search.ts';
 import { loadIncludes, type Located } from './search/includes.ts';
 import { readHistory } from './history.ts';
-import { importResources } from './write/import-resources.ts';
+import { importPrepared } from './write/import-resources.ts';
+import { prepareImport, type PreparedImport } from './write/prepare-import.ts';
 import { exportResources } from './export-resources.ts';
 
 function assertKnownType(resourceType: string): void {
@@ -86,7 +87,7 @@ export class SqlRepository implements Repository {
       // The server assigns the id of a created resource and ignores one in the body (http://hl7.org/fhir/R4/http.html#create).
       const version = prepareVersion(valid, randomUUID());
       const [written] = await writeVersions(driver, this.pids, [{ kind: 'put', version, method: 'create' }]);
-      return { resource: written!.resource!, created: true, changed: true };
+      return { resource: JSON.parse(written!.json!) as StoredResource, created: true, changed: true };
     });
   }
 
@@ -107,7 +108,7 @@ export class SqlRepository implements Repository {
         return { resource: await tx.read(valid.resourceType, id), created: false, changed: false };
       }
       const [written] = await writeVersions(driver, this.pids, [{ kind: 'put', version, current, method: live ? 'update' : 'create' }]);
-      return { resource: written!.resource!, created: !live, changed: true };
+      return { resource: JSON.parse(written!.json!) as StoredResource, created: !live, changed: true };
     });
   }
 
@@ -158,7 +159,11 @@ export class SqlRepository implements Repository {
   }
 
   async importResources(resources: readonly unknown[]): Promise<ImportLineResult[]> {
-    return importResources(this.driver, this.pids, resources);
+    return importPrepared(this.driver, this.pids, resources.map(prepareImport));
+  }
+
+  async importPrepared(items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
+    return importPrepared(this.driver, this.pids, items);
   }
 
   exportResources(options: ExportOptions): AsyncIterable<StoredResource> {

@@ -7,16 +7,19 @@
  */
 import { parseArgs } from 'node:util';
 import { localAdministratorAccess, scopedRepository } from '@kindred/access';
-import type { ImportLineResult, Repository } from '@kindred/store';
+import type { ImportLineResult, PreparedImport, Repository } from '@kindred/store';
 import { createProgress, formatCount } from '../progress.ts';
 import { planFiles, readSource, type SourceItem } from '../import-source.ts';
+import { createPreparePool, defaultWorkerCount, type PrepareInput } from '../prepare-pool.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 
-export const importUsage = `kindred import PATH… [--data DIR | --database-url URL] [--batch N]
+export const importUsage = `kindred import PATH… [--data DIR | --database-url URL] [--batch N] [--workers N]
 
   Loads FHIR resources from Bulk Data ndjson files (one resource per line) or JSON files holding
   one resource or one Bundle; PATH may be a folder of such files (named after their type, e.g.
-  Patient.000.ndjson). Resources keep their ids. Importing the same files twice changes nothing.`;
+  Patient.000.ndjson). Resources keep their ids. Importing the same files twice changes nothing.
+  --batch: resources per transaction (default 1000). --workers: threads that prepare resources
+  while the main thread writes (default: one per core beyond the first; 0 prepares on the main thread).`;
 
 export interface ImportSummary {
   byType: Record<string, { created: number; updated: number; unchanged: number }>;
@@ -30,15 +33,29 @@ function where(item: SourceItem): string {
   return `${item.file}:${item.positionKind === 'line' ? '' : 'entry '}${item.position}`;
 }
 
-/** Imports the files into `repository`; reports progress; returns what happened to every line. */
-export async function importFiles(repository: Repository, paths: readonly string[], options: { batchSize?: number; quiet?: boolean } = {}): Promise<ImportSummary> {
+export interface ImportOptions {
+  batchSize?: number;
+  quiet?: boolean;
+  /** preparation worker threads; 0 prepares on the main thread */
+  workers?: number;
+}
+
+/**
+ * Imports the files into `repository`; reports progress; returns what happened to every line.
+ * Reading, preparing (worker threads) and writing (this thread) overlap: while one batch is being
+ * written the next ones are being prepared, a bounded number ahead so memory stays flat.
+ */
+export async function importFiles(repository: Repository, paths: readonly string[], options: ImportOptions = {}): Promise<ImportSummary> {
   const { files, skipped } = planFiles(paths);
   for (const s of skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const progress = options.quiet ? undefined : createProgress('Importing', totalBytes);
   const summary: ImportSummary = { byType: {}, rejected: [], total: 0 };
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  let doneBefore = 0;
+  const workers = options.workers ?? defaultWorkerCount();
+  const pool = createPreparePool(workers);
+  const maxAhead = Math.max(2, workers * 2);
+  const inFlight: { items: SourceItem[]; prepared: Promise<PreparedImport[]>; bytesDone: number }[] = [];
   let written = 0;
   const started = Date.now();
 
@@ -54,33 +71,45 @@ export async function importFiles(repository: Repository, paths: readonly string
     written++;
   };
 
-  const flush = async (batch: SourceItem[]): Promise<void> => {
-    if (batch.length === 0) return;
-    const results = await repository.importResources(batch.map((i) => i.value));
-    batch.forEach((item, i) => record(item, results[i]!));
+  // Writes the oldest batch in flight (batches are written in the order they were read).
+  const writeOldest = async (): Promise<void> => {
+    const oldest = inFlight.shift();
+    if (!oldest) return;
+    const results = await repository.importPrepared(await oldest.prepared);
+    oldest.items.forEach((item, i) => record(item, results[i]!));
+    const rate = written / Math.max(0.001, (Date.now() - started) / 1000);
+    progress?.update(oldest.bytesDone, `${formatCount(written)} resources, ${formatCount(Math.round(rate))}/s`);
   };
 
-  for (const file of files) {
-    let batch: SourceItem[] = [];
-    let bytesInFile = 0;
-    for await (const item of readSource(file)) {
-      bytesInFile = item.bytesRead;
-      if (item.error !== undefined) {
-        summary.total++;
-        summary.rejected.push({ where: where(item), reason: item.error });
-        continue;
+  const send = async (batch: SourceItem[], bytesDone: number): Promise<void> => {
+    if (batch.length === 0) return;
+    const inputs: PrepareInput[] = batch.map((item) => (item.text !== undefined ? { text: item.text } : { value: item.value }));
+    inFlight.push({ items: batch, prepared: pool.prepare(inputs), bytesDone });
+    if (inFlight.length >= maxAhead) await writeOldest();
+  };
+
+  try {
+    let doneBefore = 0;
+    for (const file of files) {
+      let batch: SourceItem[] = [];
+      for await (const item of readSource(file)) {
+        if (item.error !== undefined) {
+          summary.total++;
+          summary.rejected.push({ where: where(item), reason: item.error });
+          continue;
+        }
+        batch.push(item);
+        if (batch.length >= batchSize) {
+          await send(batch, doneBefore + item.bytesRead);
+          batch = [];
+        }
       }
-      batch.push(item);
-      if (batch.length >= batchSize) {
-        await flush(batch);
-        batch = [];
-        const rate = written / Math.max(0.001, (Date.now() - started) / 1000);
-        progress?.update(doneBefore + bytesInFile, `${formatCount(written)} resources, ${formatCount(Math.round(rate))}/s`);
-      }
+      doneBefore += file.size;
+      await send(batch, doneBefore);
     }
-    await flush(batch);
-    doneBefore += file.size;
-    progress?.update(doneBefore, `${formatCount(written)} resources`);
+    while (inFlight.length > 0) await writeOldest();
+  } finally {
+    await pool.close();
   }
   progress?.finish(`${formatCount(written)} resources from ${files.length} file${files.length === 1 ? '' : 's'}`);
   return summary;
@@ -104,16 +133,22 @@ export function formatSummary(summary: ImportSummary): string {
 }
 
 export async function runImport(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORE_OPTIONS, batch: { type: 'string' }, quiet: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...STORE_OPTIONS, batch: { type: 'string' }, workers: { type: 'string' }, quiet: { type: 'boolean' } },
+  });
   if (positionals.length === 0) throw new UsageError('Name at least one ndjson file, JSON file or folder to import.');
   const batchSize = values.batch === undefined ? DEFAULT_BATCH : Number(values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch must be a whole number from 1 to 100000.');
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError('--workers must be a whole number from 0 to 64.');
   const store = await openStoreFromFlags(values);
   try {
     process.stderr.write(`Importing into ${store.description}\n`);
     // The operator holds the database itself; the access layer still sees (and, later, audits) the import.
     const repository = scopedRepository(store.repository, localAdministratorAccess());
-    const summary = await importFiles(repository, positionals, { batchSize, quiet: values.quiet === true });
+    const summary = await importFiles(repository, positionals, { batchSize, workers, quiet: values.quiet === true });
     for (const r of summary.rejected) process.stderr.write(`${r.where}: ${r.reason}\n`);
     process.stdout.write(`${formatSummary(summary)}\n`);
     return summary.rejected.length > 0 ? 1 : 0;

@@ -15,23 +15,26 @@ function rangeCondition(low: string, high: string, v: DateValue, now: number): F
   const lo = raw(low);
   const hi = raw(high);
   const { low: sl, high: sh } = v;
-  const contained = sql`(${lo} >= ${sl} AND ${hi} <= ${sh})`;
+  // Each condition is the specification's wording, rewritten (equivalently) so that it starts with a
+  // range on one indexed column; targets always have low <= high.
   switch (v.prefix) {
     case 'eq':
       // the range of the search value fully contains the range of the target value
-      return contained;
+      return sql`(${lo} >= ${sl} AND ${lo} <= ${sh} AND ${hi} <= ${sh})`;
     case 'ne':
-      return sql`NOT ${contained}`;
+      return sql`NOT (${lo} >= ${sl} AND ${hi} <= ${sh})`;
     case 'gt':
       // the range above the search value intersects the range of the target value
       return sql`${hi} > ${sh}`;
     case 'lt':
       return sql`${lo} < ${sl}`;
     case 'ge':
-      // gt, or the search value fully contains the target
-      return sql`(${hi} > ${sh} OR ${contained})`;
+      // gt, or the search value fully contains the target: (high > sh) or (low >= sl and high <= sh),
+      // which is (high > sh) or (low >= sl), and implies high >= sl
+      return sql`(${hi} >= ${sl} AND (${hi} > ${sh} OR ${lo} >= ${sl}))`;
     case 'le':
-      return sql`(${lo} < ${sl} OR ${contained})`;
+      // lt, or contained: (low < sl) or (high <= sh), which implies low <= sh
+      return sql`(${lo} <= ${sh} AND (${lo} < ${sl} OR ${hi} <= ${sh}))`;
     case 'sa':
       // the target starts after the search range ends (no overlap)
       return sql`${lo} > ${sh}`;

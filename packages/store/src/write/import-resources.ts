@@ -1,68 +1,51 @@
 /**
- * Bulk import of resources that carry their own ids (Bulk Data ndjson, Bundles of resources):
- * each is validated on its own, a rejected one is reported and the rest are written, all in one
+ * Bulk import of resources that carry their own ids (Bulk Data ndjson, Bundles of resources),
+ * prepared by prepare-import.ts: a rejected one is reported and the rest are written, all in one
  * transaction per call. A resource identical to the current version is left alone, so importing
  * the same files again changes nothing.
  */
-import { FhirError, assertValidResource, isFhirError, type Resource } from '@kindred/fhir';
 import type { ImportLineResult } from '../repository.ts';
 import type { SqlDriver } from '../sql/driver.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
-import { prepareVersion, type PreparedVersion } from './prepare-version.ts';
+import type { PreparedImport } from './prepare-import.ts';
 import { currentRows, writeVersions, type VersionWrite } from './write-versions.ts';
 
-function reasonOf(error: unknown): string {
-  if (isFhirError(error)) {
-    const first = error.issues[0];
-    const where = first?.expression?.[0];
-    const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-    return `${first?.diagnostics ?? error.message}${where ? ` at ${where}` : ''}${more}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-export async function importResources(driver: SqlDriver, pids: SearchParamIds, values: readonly unknown[]): Promise<ImportLineResult[]> {
-  const results: ImportLineResult[] = new Array<ImportLineResult>(values.length);
-  const prepared: { index: number; version: PreparedVersion }[] = [];
-  values.forEach((value, index) => {
-    try {
-      const resource: Resource = assertValidResource(value);
-      if (resource.id === undefined) throw new FhirError('UNPROCESSABLE', 'An imported resource needs an id.');
-      prepared.push({ index, version: prepareVersion(resource, resource.id) });
-    } catch (error) {
-      const r = value as { resourceType?: unknown; id?: unknown } | null;
-      results[index] = {
-        outcome: 'rejected',
-        ...(typeof r?.resourceType === 'string' ? { resourceType: r.resourceType } : {}),
-        ...(typeof r?.id === 'string' ? { id: r.id } : {}),
-        reason: reasonOf(error),
-      };
-    }
-  });
-
+export async function importPrepared(driver: SqlDriver, pids: SearchParamIds, items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
+  const results: ImportLineResult[] = items.map((item) =>
+    item.ok
+      ? { outcome: 'unchanged', resourceType: item.version.resourceType, id: item.version.id }
+      : {
+          outcome: 'rejected',
+          ...(item.resourceType !== undefined ? { resourceType: item.resourceType } : {}),
+          ...(item.id !== undefined ? { id: item.id } : {}),
+          reason: item.reason,
+        },
+  );
   // The same resource twice in one call: the later line wins, as if the lines were written in order.
   const lastIndex = new Map<string, number>();
-  for (const p of prepared) lastIndex.set(`${p.version.resourceType}/${p.version.id}`, p.index);
+  items.forEach((item, index) => {
+    if (item.ok) lastIndex.set(`${item.version.resourceType}/${item.version.id}`, index);
+  });
+  const refs = items.flatMap((item) => (item.ok ? [{ resourceType: item.version.resourceType, id: item.version.id }] : []));
+  if (refs.length === 0) return results;
 
   await driver.transaction(async (tx) => {
-    const current = await currentRows(tx, prepared.map((p) => ({ resourceType: p.version.resourceType, id: p.version.id })));
+    const current = await currentRows(tx, refs);
     const writes: VersionWrite[] = [];
-    for (const p of prepared) {
-      const key = `${p.version.resourceType}/${p.version.id}`;
-      const base = { resourceType: p.version.resourceType, id: p.version.id };
-      if (lastIndex.get(key) !== p.index) {
-        results[p.index] = { outcome: 'unchanged', ...base, reason: 'a later line holds the same resource' };
-        continue;
+    items.forEach((item, index) => {
+      if (!item.ok) return;
+      const { version } = item;
+      const key = `${version.resourceType}/${version.id}`;
+      if (lastIndex.get(key) !== index) {
+        results[index] = { outcome: 'unchanged', resourceType: version.resourceType, id: version.id, reason: 'a later line holds the same resource' };
+        return;
       }
       const existing = current.get(key);
       const live = existing !== undefined && !existing.deleted;
-      if (live && existing.hash === p.version.hash) {
-        results[p.index] = { outcome: 'unchanged', ...base };
-        continue;
-      }
-      writes.push({ kind: 'put', version: p.version, ...(existing ? { current: existing } : {}), method: live ? 'update' : 'create' });
-      results[p.index] = { outcome: live ? 'updated' : 'created', ...base };
-    }
+      if (live && existing.hash === version.hash) return;
+      writes.push({ kind: 'put', version, ...(existing ? { current: existing } : {}), method: live ? 'update' : 'create' });
+      results[index] = { outcome: live ? 'updated' : 'created', resourceType: version.resourceType, id: version.id };
+    });
     await writeVersions(tx, pids, writes);
   });
   return results;

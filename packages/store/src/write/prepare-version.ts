@@ -2,49 +2,54 @@
  * Turns a validated resource into the version the store writes: the stored JSON with id and
  * meta.versionId / meta.lastUpdated set by the server (http://hl7.org/fhir/R4/resource.html#Meta),
  * a content hash that ignores those two (so importing the same resource twice is recognised as
- * unchanged), and its search index rows. Pure: no SQL, and the input is never mutated.
+ * unchanged), and its search index rows.
+ *
+ * The JSON is serialised once, here, split around the two server-assigned fields, so that stamping
+ * a version is a string concatenation: preparation can run away from the thread that writes (bulk
+ * import prepares in worker threads) and the writer does no serialising. Pure: no SQL, and the
+ * input is never mutated.
  */
 import { createHash } from 'node:crypto';
-import { extractIndexRows, type IndexRows, type Resource, type StoredResource } from '@kindred/fhir';
+import { extractIndexRows, type IndexRows, type Meta, type Resource } from '@kindred/fhir';
 
+/** Plain data (structured-clone safe): can cross from a worker thread to the writer. */
 export interface PreparedVersion {
   resourceType: string;
   id: string;
-  /** JSON of the resource without server-assigned meta, for hashing */
+  /** sha1 of the JSON without server-assigned meta */
   hash: string;
-  /** builds the stored resource once the version number and time are known */
-  stamp(versionId: number, lastUpdated: number): { resource: StoredResource; json: string };
+  /** the stored JSON up to where the server's meta fields go, and after them */
+  jsonHead: string;
+  jsonTail: string;
   rows: IndexRows;
 }
 
-/** The resource without meta.versionId and meta.lastUpdated, which the server assigns. */
-function withoutServerMeta(resource: Resource): Resource {
-  if (!resource.meta) return resource;
-  const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta;
-  const { meta: _m, ...rest } = resource;
-  return Object.keys(meta).length > 0 ? { ...rest, meta } : rest;
+export function stampJson(version: PreparedVersion, versionId: number, lastUpdated: number): string {
+  return `${version.jsonHead}"versionId":"${versionId}","lastUpdated":"${new Date(lastUpdated).toISOString()}"${version.jsonTail}`;
 }
 
-export function contentHash(resource: Resource): string {
-  return createHash('sha1').update(JSON.stringify(withoutServerMeta(resource))).digest('base64url');
+/** The meta the client may set: everything but versionId and lastUpdated. */
+function clientMeta(meta: Meta | undefined): Meta | undefined {
+  if (!meta) return undefined;
+  const { versionId: _v, lastUpdated: _l, ...rest } = meta;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 export function prepareVersion(resource: Resource, id: string): PreparedVersion {
-  const { resourceType, id: _ignored, meta, ...body } = withoutServerMeta({ ...resource, id });
-  const hash = contentHash({ resourceType, id, ...(meta ? { meta } : {}), ...body });
+  const { resourceType, id: _ignored, meta: givenMeta, ...body } = resource;
+  const meta = clientMeta(givenMeta);
+  const bodyJson = JSON.stringify(body);
+  const metaJson = meta ? JSON.stringify(meta) : undefined;
+  const prefix = `{"resourceType":${JSON.stringify(resourceType)},"id":${JSON.stringify(id)}`;
+  const tail = bodyJson === '{}' ? '}' : `,${bodyJson.slice(1)}`;
+  const canonical = `${prefix}${metaJson ? `,"meta":${metaJson}` : ''}${tail}`;
+  const indexed: Resource = { resourceType, id, ...(meta ? { meta } : {}), ...body };
   return {
     resourceType,
     id,
-    hash,
-    rows: extractIndexRows({ resourceType, id, ...(meta ? { meta } : {}), ...body }),
-    stamp(versionId: number, lastUpdated: number) {
-      const stored: StoredResource = {
-        resourceType,
-        id,
-        meta: { ...meta, versionId: String(versionId), lastUpdated: new Date(lastUpdated).toISOString() },
-        ...body,
-      };
-      return { resource: stored, json: JSON.stringify(stored) };
-    },
+    hash: createHash('sha1').update(canonical).digest('base64url'),
+    jsonHead: `${prefix},"meta":{${metaJson ? `${metaJson.slice(1, -1)},` : ''}`,
+    jsonTail: `}${tail}`,
+    rows: extractIndexRows(indexed),
   };
 }

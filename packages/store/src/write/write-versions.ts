@@ -4,10 +4,10 @@
  * import of a thousand resources. Existing rows are locked (PostgreSQL: FOR UPDATE) so that
  * concurrent writers to one resource serialise and If-Match sees the true current version.
  */
-import { FhirError, type StoredResource } from '@kindred/fhir';
+import { FhirError } from '@kindred/fhir';
 import type { SqlDriver, SqlValue } from '../sql/driver.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
-import type { PreparedVersion } from './prepare-version.ts';
+import { stampJson, type PreparedVersion } from './prepare-version.ts';
 import { INDEX_COLUMNS, INDEX_TABLES, appendIndexRows, emptyBuffers } from './index-tables.ts';
 
 export interface CurrentRow {
@@ -62,7 +62,8 @@ export interface WrittenVersion {
   rid: number;
   versionId: number;
   lastUpdated: number;
-  resource?: StoredResource;
+  /** the stored JSON (absent for a deletion) */
+  json?: string;
 }
 
 /** Time for a new version: now, but never before the version it replaces (clocks can step back). */
@@ -96,7 +97,7 @@ export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes:
     const rid = w.current ? w.current.rid : newRids[nextNew++]!;
     const versionId = w.current ? w.current.version + 1 : 1;
     const at = versionTime(now, w.current);
-    const { resource, json } = w.version.stamp(versionId, at);
+    const json = stampJson(w.version, versionId, at);
     if (w.current) {
       replacedRids.push(rid);
       changedRows.push([rid, versionId, at, 0, w.version.hash]);
@@ -105,7 +106,7 @@ export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes:
     }
     versionRows.push([rid, versionId, at, w.method, json]);
     appendIndexRows(buffers, rid, w.version.resourceType, w.version.rows, pids);
-    written.push({ rid, versionId, lastUpdated: at, resource });
+    written.push({ rid, versionId, lastUpdated: at, json });
   }
 
   // Existing resources are updated in place (not deleted and re-inserted: a concurrent writer

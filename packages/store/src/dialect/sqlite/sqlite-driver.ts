@@ -25,7 +25,7 @@ function openConnection(file: string, readonly: boolean): Connection {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!readonly) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${process.env.KSYNC ?? 'NORMAL'}`);
     db.pragma(`wal_autocheckpoint = ${process.env.KCP ?? 1000}`);
   }
   db.pragma(`cache_size = -${process.env.KCACHE ?? 65536}`); // 64 MiB page cache per connection
