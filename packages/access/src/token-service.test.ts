@@ -191,6 +191,17 @@ describe('verify rejects', () => {
     await expect401(service.verify(token), /expired at 2025-01-15T10:01:00\.000Z; get a new one with `kindred token`/);
   });
 
+  it('a token remembered as verified is refused once it expires', async () => {
+    const clock = fakeClock();
+    const service = createTokenService(memorySettings(), clock);
+    const token = await service.issueAdministratorToken({ lifetimeSeconds: 60 });
+    clock.advance(10);
+    expect((await service.verify(token)).subject).toBe('administrator');
+    expect((await service.verify(token)).subject).toBe('administrator');
+    clock.advance(85);
+    await expect401(service.verify(token), /expired/);
+  });
+
   it('a token issued in the future (clocks apart by more than the tolerance)', async () => {
     const settings = memorySettings();
     const ahead = fakeClock(Date.parse('2025-01-15T10:05:00Z'));

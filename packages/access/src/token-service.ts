@@ -163,6 +163,9 @@ export function bearerFromAuthorization(header: string | undefined): string {
   return match[1];
 }
 
+const VERIFIED_CACHE_SIZE = 1000;
+const VERIFIED_CACHE_MS = 60_000;
+
 export function createTokenService(settings: Settings, options: TokenServiceOptions = {}): TokenService {
   const now = options.now ?? Date.now;
   // Loaded once per service and kept for its life: one settings read, not one per request.
@@ -177,6 +180,16 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       throw error;
     });
     return material;
+  };
+
+  // Tokens already verified, so that a client's every request does not pay for a signature check.
+  // An entry never outlives the token's expiry, and lasts at most a minute so that anything
+  // issue 3 adds to verification (revocation, session checks) takes effect soon.
+  const verified = new Map<string, { access: AccessContext; until: number }>();
+  const remember = (token: string, access: AccessContext): AccessContext => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { access, until: Math.min(access.expiresAt.getTime(), now() + VERIFIED_CACHE_MS) });
+    return access;
   };
 
   return {
@@ -199,6 +212,9 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       // Accept the header value too ("Bearer <token>"), so callers cannot get that wrong.
       const token = /^bearer\s/i.test(bearer.trim()) ? bearerFromAuthorization(bearer) : bearer.trim();
       if (token === '') throw unauthenticated('is missing: send the header "Authorization: Bearer <token>".');
+      const known = verified.get(token);
+      if (known && now() < known.until) return known.access;
+      verified.delete(token);
       const header = headerOf(token);
       // RFC 8725 §3.1: the algorithm is fixed by the verifier, never taken from the token.
       if (header.alg === undefined || header.alg.toLowerCase() === 'none') {
@@ -225,7 +241,7 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
           currentDate: new Date(now()),
           requiredClaims: ['sub', 'iat', 'exp', 'jti', 'scope'],
         });
-        return contextFrom(payload, issuer, now() / 1000);
+        return remember(token, contextFrom(payload, issuer, now() / 1000));
       } catch (error) {
         if (isFhirError(error)) throw error;
         throw explainVerifyFailure(error, issuer);
