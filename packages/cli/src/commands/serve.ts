@@ -21,6 +21,22 @@ function portOf(value: string | undefined): number {
   return port;
 }
 
+/** The `kindred token` command that reaches the same store as this server (never showing a password). */
+export function tokenCommandFor(flags: { data?: string; 'database-url'?: string }): string {
+  const url = flags['database-url'];
+  if (url !== undefined) {
+    try {
+      const u = new URL(url);
+      if (u.password !== '') u.password = '…';
+      return `npx kindred token --database-url ${u.toString()}`;
+    } catch {
+      return 'npx kindred token --database-url …';
+    }
+  }
+  if (flags.data !== undefined && flags.data !== './data' && flags.data !== 'data') return `npx kindred token --data ${/\s/.test(flags.data) ? JSON.stringify(flags.data) : flags.data}`;
+  return 'npx kindred token';
+}
+
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -35,12 +51,13 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     tokens: createTokenService(store.settings),
     operationRoutes: bulkExportRoutes,
     version: KINDRED_VERSION,
+    tokenCommand: tokenCommandFor(values),
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
   });
   const address = await app.listen({ port, host });
   const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   process.stdout.write(`Kindred ${KINDRED_VERSION} is running at ${shown} (FHIR API at ${shown}/fhir) on ${store.description}.\n`);
-  process.stdout.write('Get a bearer token with: npx kindred token\n');
+  process.stdout.write(`Get a bearer token with: ${tokenCommandFor(values)}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -25,6 +25,8 @@ export interface AppConfig {
   version: string;
   /** log requests (with their ids, never tokens or bodies) and errors; default true */
   logger?: boolean;
+  /** the command that prints a token for this server's store, shown on the home page; default "npx kindred token" */
+  tokenCommand?: string;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -39,6 +41,7 @@ export interface AppSettings {
   readonly operationRoutes: readonly OperationRoute[];
   readonly version: string;
   readonly logger: boolean;
+  readonly tokenCommand: string;
 }
 
 function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
@@ -65,5 +68,6 @@ export function settingsOf(config: AppConfig): AppSettings {
     operationRoutes: Object.freeze([...(config.operationRoutes ?? [])]),
     version: config.version,
     logger: config.logger ?? true,
+    tokenCommand: config.tokenCommand ?? 'npx kindred token',
   });
 }

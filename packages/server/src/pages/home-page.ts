@@ -14,6 +14,8 @@ export interface HomePageModel {
   fhirBaseUrl: string;
   /** current resources by type */
   counts: Readonly<Record<string, number>>;
+  /** the command that prints a token for this server's store, e.g. "npx kindred token --data ./area" */
+  tokenCommand: string;
 }
 
 const numberFormat = new Intl.NumberFormat('en-GB');
@@ -78,9 +80,9 @@ export function renderHomePage(model: HomePageModel): string {
 
       <h2>Get a token and make a request</h2>
       <p>Every request to the FHIR API needs a token. To get one for the administrator, run this in the folder where Kindred runs:</p>
-      <div class="nhsuk-code app-code-wrap"><pre class="nhsuk-code__container"><code class="nhsuk-code__content">npx kindred token</code></pre></div>
+      <div class="nhsuk-code app-code-wrap"><pre class="nhsuk-code__container"><code class="nhsuk-code__content">${model.tokenCommand}</code></pre></div>
       <p>It prints one line: a token that works for 1 hour. Send it in the <code>Authorization</code> header, for example to list patients:</p>
-      <div class="nhsuk-code app-code-wrap"><pre class="nhsuk-code__container"><code class="nhsuk-code__content">TOKEN=$(npx kindred token)
+      <div class="nhsuk-code app-code-wrap"><pre class="nhsuk-code__container"><code class="nhsuk-code__content">TOKEN=$(${model.tokenCommand})
 curl -H "Authorization: Bearer $TOKEN" ${patientUrl}</code></pre></div>
 
       <h2>Find out what the API can do</h2>

@@ -16,6 +16,9 @@ import { renderHomePage } from './home-page.ts';
 
 const require = createRequire(import.meta.url);
 
+/** How long the home page's resource counts may be reused. */
+const COUNTS_FRESH_MS = 5_000;
+
 /** Headers of every HTML page. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/html; charset=utf-8',
@@ -45,9 +48,23 @@ export function pagesPlugin(settings: AppSettings) {
     app.get('/assets/app.css', css(appCss));
     await app.register(fastifyStatic, { root: nhsukAssets, prefix: '/assets/', decorateReply: false, index: false, maxAge: 3_600_000 });
 
+    // The page is public and counting a large record is not free: counts are at most a few seconds old.
+    let counted: { at: number; counts: Promise<Record<string, number>> } | undefined;
+    const currentCounts = (): Promise<Record<string, number>> => {
+      if (!counted || Date.now() - counted.at > COUNTS_FRESH_MS) {
+        const counts = settings.store.repository.countByType();
+        counted = { at: Date.now(), counts };
+        counts.catch(() => {
+          counted = undefined;
+        });
+      }
+      return counted.counts;
+    };
+
     app.get('/', async (request, reply) => {
-      const counts = await settings.store.repository.countByType();
+      const counts = await currentCounts();
       const page = renderHomePage({
+        tokenCommand: settings.tokenCommand,
         version: settings.version,
         fhirVersion: FHIR_VERSION,
         database: settings.store.description,

@@ -12,14 +12,14 @@ const backends = await testBackends();
 
 describe('home page rendering', () => {
   it('escapes every value it shows', () => {
-    const page = renderHomePage({ version: '<b>1</b>', fhirVersion: '4.0.1', database: 'SQLite at "<script>alert(1)</script>"', fhirBaseUrl: 'http://x/fhir', counts: { Patient: 2 } });
+    const page = renderHomePage({ version: '<b>1</b>', fhirVersion: '4.0.1', database: 'SQLite at "<script>alert(1)</script>"', fhirBaseUrl: 'http://x/fhir', counts: { Patient: 2 }, tokenCommand: 'npx kindred token --data "<x>"' });
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;script&gt;');
     expect(page).toContain('Kindred &lt;b&gt;1&lt;/b&gt;');
   });
 
   it('says so when the record is empty', () => {
-    const page = renderHomePage({ version: '1', fhirVersion: '4.0.1', database: 'SQLite', fhirBaseUrl: 'http://x/fhir', counts: {} });
+    const page = renderHomePage({ version: '1', fhirVersion: '4.0.1', database: 'SQLite', fhirBaseUrl: 'http://x/fhir', counts: {}, tokenCommand: 'npx kindred token' });
     expect(page).toContain('The record is empty');
     expect(page).not.toContain('<table');
   });
