@@ -28,6 +28,10 @@ export interface Store {
   readonly driver: SqlDriver;
   /** "SQLite at data/kindred.db" / "PostgreSQL at host:port/db" — for people, never secrets */
   readonly description: string;
+  /** refreshes the query planner's statistics; run after a large import */
+  analyze(): Promise<void>;
+  /** cheap periodic upkeep (statistics where they went stale); a server runs it every hour */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       jobs: sqlJobs(driver),
       driver,
       description,
+      analyze: () => driver.analyze(),
+      maintain: () => driver.maintain(),
       close: () => driver.close(),
     };
   } catch (error) {

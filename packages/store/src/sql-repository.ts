@@ -21,7 +21,8 @@ import type { SqlDriver } from './sql/driver.ts';
 import type { SearchParamIds } from './search-param-ids.ts';
 import { prepareVersion } from './write/prepare-version.ts';
 import { currentRows, writeVersions } from './write/write-versions.ts';
-import { compileCountQuery, compilePageQuery, decodeCursor, encodeCursor } from './search/compile-search.ts';
+import { compileCountQuery, compileFilters, compilePageQuery, decodeCursor, encodeCursor } from './search/compile-search.ts';
+import { chooseLead } from './search/choose-lead.ts';
 import { loadIncludes, type Located } from './search/includes.ts';
 import { readHistory } from './history.ts';
 import { importPrepared } from './write/import-resources.ts';
@@ -125,19 +126,24 @@ export class SqlRepository implements Repository {
   async search(request: SearchRequest): Promise<SearchPage> {
     assertKnownType(request.resourceType);
     const ctx = { pids: this.pids, now: Date.now() };
+    const compiled = compileFilters(request, ctx);
+    const lead = await chooseLead(this.driver, request, compiled);
+    // _total: counted when asked for (accurate or estimate), or for _summary=count; otherwise
+    // only when it is free, i.e. the whole result is on the first page (search.html#total).
     let total: number | undefined;
     if (request.total !== 'none' || request.summary === 'count') {
-      const count = compileCountQuery(request, ctx);
+      const count = compileCountQuery(request, compiled, lead);
       const rows = await this.driver.query<{ n: number }>(count.text, count.params);
       total = Number(rows[0]?.n ?? 0);
     }
     if (request.count === 0 || request.summary === 'count') return { matches: [], included: [], ...(total !== undefined ? { total } : {}) };
 
     const cursor = request.cursor !== undefined ? decodeCursor(request.cursor, request.sort.length) : undefined;
-    const page = compilePageQuery(request, { ...ctx }, cursor, request.count + 1);
+    const page = compilePageQuery(request, ctx, compiled, lead, cursor, request.count + 1);
     const rows = await this.driver.query<Record<string, unknown>>(page.query.text, page.query.params);
     const hasMore = rows.length > request.count;
     const shown = hasMore ? rows.slice(0, request.count) : rows;
+    if (total === undefined && !hasMore && cursor === undefined) total = shown.length;
     const located: Located[] = shown.map((row) => ({ rid: Number(row.rid), resource: JSON.parse(String(row.content)) as StoredResource }));
     const last = shown[shown.length - 1];
     const nextCursor =

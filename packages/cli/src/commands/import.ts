@@ -23,6 +23,7 @@ export const importUsage = `kindred import PATH… [--data DIR | --database-url 
 
 export interface ImportSummary {
   byType: Record<string, { created: number; updated: number; unchanged: number }>;
+  /** in file order, then line (or entry) order */
   rejected: { where: string; reason: string }[];
   total: number;
 }
@@ -51,6 +52,14 @@ export async function importFiles(repository: Repository, paths: readonly string
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const progress = options.quiet ? undefined : createProgress('Importing', totalBytes);
   const summary: ImportSummary = { byType: {}, rejected: [], total: 0 };
+  // Parse failures are known when read, validation failures when their batch is written: both
+  // are kept with their place and reported in file order.
+  const rejected: { file: number; position: number; where: string; reason: string }[] = [];
+  const fileIndex = new Map(files.map((f, i) => [f.path, i]));
+  const reject = (item: SourceItem, reason: string): void => {
+    summary.total++;
+    rejected.push({ file: fileIndex.get(item.file) ?? 0, position: item.position, where: where(item), reason });
+  };
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const workers = options.workers ?? defaultWorkerCount();
   const pool = createPreparePool(workers);
@@ -60,11 +69,11 @@ export async function importFiles(repository: Repository, paths: readonly string
   const started = Date.now();
 
   const record = (item: SourceItem, result: ImportLineResult): void => {
-    summary.total++;
     if (result.outcome === 'rejected') {
-      summary.rejected.push({ where: where(item), reason: result.reason ?? 'rejected' });
+      reject(item, result.reason ?? 'rejected');
       return;
     }
+    summary.total++;
     const type = result.resourceType ?? 'unknown';
     const counts = (summary.byType[type] ??= { created: 0, updated: 0, unchanged: 0 });
     counts[result.outcome]++;
@@ -94,8 +103,7 @@ export async function importFiles(repository: Repository, paths: readonly string
       let batch: SourceItem[] = [];
       for await (const item of readSource(file)) {
         if (item.error !== undefined) {
-          summary.total++;
-          summary.rejected.push({ where: where(item), reason: item.error });
+          reject(item, item.error);
           continue;
         }
         batch.push(item);
@@ -112,6 +120,8 @@ export async function importFiles(repository: Repository, paths: readonly string
     await pool.close();
   }
   progress?.finish(`${formatCount(written)} resources from ${files.length} file${files.length === 1 ? '' : 's'}`);
+  rejected.sort((a, b) => a.file - b.file || a.position - b.position);
+  summary.rejected = rejected.map(({ where: w, reason }) => ({ where: w, reason }));
   return summary;
 }
 
@@ -149,6 +159,8 @@ export async function runImport(args: string[]): Promise<number> {
     // The operator holds the database itself; the access layer still sees (and, later, audits) the import.
     const repository = scopedRepository(store.repository, localAdministratorAccess());
     const summary = await importFiles(repository, positionals, { batchSize, workers, quiet: values.quiet === true });
+    // New data changes which index finds what fastest: refresh the planner's statistics.
+    await store.analyze();
     for (const r of summary.rejected) process.stderr.write(`${r.where}: ${r.reason}\n`);
     process.stdout.write(`${formatSummary(summary)}\n`);
     return summary.rejected.length > 0 ? 1 : 0;

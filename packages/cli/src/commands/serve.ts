@@ -15,6 +15,8 @@ export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--b
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
   Kindred runs behind a proxy.`;
 
+const UPKEEP_EVERY_MS = 60 * 60 * 1000;
+
 function portOf(value: string | undefined): number {
   const port = Number(value ?? process.env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value ?? process.env.PORT}").`);
@@ -59,6 +61,11 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   process.stdout.write(`Kindred ${KINDRED_VERSION} is running at ${shown} (FHIR API at ${shown}/fhir) on ${store.description}.\n`);
   process.stdout.write(`Get a bearer token with: ${tokenCommandFor(values)}\n`);
 
+  const upkeep = setInterval(() => {
+    store.maintain().catch((error: unknown) => process.stderr.write(`Upkeep of the database failed: ${error instanceof Error ? error.message : String(error)}\n`));
+  }, UPKEEP_EVERY_MS);
+  upkeep.unref();
+
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -66,6 +73,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     signal?.addEventListener('abort', stop, { once: true });
   });
   process.stdout.write('Stopping…\n');
+  clearInterval(upkeep);
   await app.close();
   await worker.stop();
   await store.close();

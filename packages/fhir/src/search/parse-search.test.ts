@@ -44,7 +44,7 @@ describe('a search with no parameters', () => {
       filters: [],
       sort: [],
       count: DEFAULT_PAGE_SIZE,
-      total: 'accurate',
+      total: 'none',
       include: [],
       revinclude: [],
       ignored: [],

@@ -71,7 +71,7 @@ export function parseSearchRequest(
     throw tooCostly(`The search has ${params.length} parameters; at most ${MAX_SEARCH_PARAMETERS} are accepted.`);
   }
   const builder: Builder = {
-    request: { resourceType, filters: [], sort: [], count: DEFAULT_PAGE_SIZE, total: 'accurate', include: [], revinclude: [], ignored: [] },
+    request: { resourceType, filters: [], sort: [], count: DEFAULT_PAGE_SIZE, total: 'none', include: [], revinclude: [], ignored: [] },
     seen: new Set(),
     options,
     knownNames: () => [

@@ -82,8 +82,8 @@ describe('_count (search.html#count)', () => {
 });
 
 describe('_total, _summary, _elements, _cursor', () => {
-  it('_total defaults to accurate and reads none, estimate, accurate', () => {
-    expect(search('Patient', []).total).toBe('accurate');
+  it('_total defaults to none (counted only when free) and reads none, estimate, accurate', () => {
+    expect(search('Patient', []).total).toBe('none');
     for (const mode of ['none', 'estimate', 'accurate'] as const) expect(search('Patient', [['_total', mode]]).total).toBe(mode);
     expect(invalid('Patient', [['_total', 'exact']])).toContain('write none, estimate or accurate');
   });

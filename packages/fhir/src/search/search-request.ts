@@ -102,6 +102,11 @@ export interface SearchRequest {
   sort: SortRule[];
   /** page size */
   count: number;
+  /**
+   * whether to count every match (_total). Without `_total` a search asks for 'none': counting a
+   * large result costs more than finding its first page, so the store counts only when asked, or
+   * when the count is free (the whole result fits on the first page).
+   */
   total: TotalMode;
   summary?: SummaryMode;
   elements?: string[];

@@ -15,6 +15,8 @@ export interface CompiledFilter {
   condition: Fragment;
   /** `alias.rid IN (…)` or `alias.id IN (…)` that finds the matches from an index, when one can */
   driving?: Fragment;
+  /** the query inside `driving` (one row per match), for estimating how many rows it would draw */
+  source?: Fragment;
   /** lower is more selective; the most selective filter with a driving form leads the query */
   rank: number;
 }
@@ -51,7 +53,8 @@ function indexed(alias: string, table: string, pid: number, where: Fragment, ran
   const a = raw(alias);
   const exists = sql`EXISTS (SELECT 1 FROM ${t} i WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND ${where})`;
   if (negate) return { condition: sql`NOT ${exists}`, rank: 99 };
-  return { condition: exists, driving: sql`${a}.rid IN (SELECT i.rid FROM ${t} i WHERE i.pid = ${pid} AND ${where})`, rank };
+  const source = sql`SELECT i.rid FROM ${t} i WHERE i.pid = ${pid} AND ${where}`;
+  return { condition: exists, driving: sql`${a}.rid IN (${source})`, source, rank };
 }
 
 function escapeLike(value: string): string {
@@ -100,7 +103,9 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
     case 'token': {
       const pid = pidOf(ctx, filter.param);
       const match = or(filter.values.map((v) => tokenMatch(v)));
-      return indexed(alias, 'idx_token', pid, match, filter.values.every((v) => v.code !== undefined) ? 3 : 7, filter.modifier === 'not');
+      // identifiers name one resource; codes are shared by many
+      const rank = filter.values.every((v) => v.code !== undefined) ? (/identifier/.test(filter.param.code) ? 1.5 : 3) : 7;
+      return indexed(alias, 'idx_token', pid, match, rank, filter.modifier === 'not');
     }
     case 'token-text': {
       // texts ride on the token rows of their parameter (see write/index-tables.ts)
@@ -182,6 +187,7 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
       const condition = or(parts);
       return { condition, driving: condition, rank: 2 };
     }
+
   }
 }
 
@@ -192,15 +198,15 @@ type HasFilter = Extract<SearchFilter, { kind: 'has' }>;
 function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): CompiledFilter {
   const pid = pidOf(ctx, filter.param);
   const a = raw(alias);
-  const inner = filter.targets.map((target) => {
-    const t = compileFilter(target.filter, 't', ctx);
-    return sql`(t.type = ${target.type} AND ${t.driving ?? t.condition})`;
-  });
-  const targets = or(inner);
+  const compiled = filter.targets.map((target) => ({ type: target.type, filter: compileFilter(target.filter, 't', ctx) }));
+  const targets = or(compiled.map((c) => sql`(t.type = ${c.type} AND ${c.filter.driving ?? c.filter.condition})`));
+  const source = sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE i.pid = ${pid} AND t.deleted = 0 AND ${targets}`;
   return {
     condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource t ON t.type = i.target_type AND t.id = i.target_id WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND t.deleted = 0 AND ${targets})`,
-    driving: sql`${a}.rid IN (SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE i.pid = ${pid} AND t.deleted = 0 AND ${targets})`,
-    rank: 4,
+    driving: sql`${a}.rid IN (${source})`,
+    source,
+    // as selective as what it looks for, a little less for the hop
+    rank: Math.max(...compiled.map((c) => c.filter.rank)) + 0.5,
   };
 }
 
@@ -209,10 +215,11 @@ function compileHas(filter: HasFilter, alias: string, ctx: FilterContext): Compi
   const pid = pidOf(ctx, filter.referenceParam);
   const a = raw(alias);
   const s = compileFilter(filter.filter, 's', ctx);
-  const source = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition}`;
+  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition}`;
+  // (no standalone `source`: the referrers' targets are tied to the row's own type)
   return {
-    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND i.target_id = ${a}.id AND ${source})`,
-    driving: sql`${a}.id IN (SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND ${source})`,
-    rank: 4,
+    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND i.target_id = ${a}.id AND ${referrer})`,
+    driving: sql`${a}.id IN (SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND ${referrer})`,
+    rank: s.rank + 0.5,
   };
 }

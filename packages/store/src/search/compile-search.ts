@@ -14,18 +14,29 @@ export interface CursorPosition {
   rid: number;
 }
 
-/** `alias.rid IN (…)` for the most selective filter, EXISTS for the rest. */
-function filterConditions(request: SearchRequest, ctx: FilterContext): Fragment[] {
-  const compiled: CompiledFilter[] = request.filters.map((f) => compileFilter(f, 'r', ctx));
-  let lead = -1;
-  compiled.forEach((c, i) => {
-    if (c.driving && (lead < 0 || c.rank < compiled[lead]!.rank)) lead = i;
-  });
-  return compiled.map((c, i) => (i === lead ? c.driving! : c.condition));
+/**
+ * Which filter leads the query: the index of one with a driving form, or undefined to walk the
+ * type's resources in row order, checking each filter (best when every filter matches many rows
+ * and the first page is all that is wanted).
+ */
+export type Lead = number | undefined;
+
+export function compileFilters(request: SearchRequest, ctx: FilterContext): CompiledFilter[] {
+  return request.filters.map((f) => compileFilter(f, 'r', ctx));
 }
 
-function baseWhere(request: SearchRequest, ctx: FilterContext): Fragment {
-  return and([sql`r.type = ${request.resourceType}`, raw('r.deleted = 0'), ...filterConditions(request, ctx)]);
+/** The filter with a driving form and the lowest rank (the backend's planner may still reorder). */
+export function leadByRank(compiled: readonly CompiledFilter[]): Lead {
+  let lead: Lead;
+  compiled.forEach((c, i) => {
+    if (c.driving && (lead === undefined || c.rank < compiled[lead]!.rank)) lead = i;
+  });
+  return lead;
+}
+
+function baseWhere(request: SearchRequest, compiled: readonly CompiledFilter[], lead: Lead): Fragment {
+  const conditions = compiled.map((c, i) => (i === lead ? c.driving! : c.condition));
+  return and([sql`r.type = ${request.resourceType}`, raw('r.deleted = 0'), ...conditions]);
 }
 
 const SORT_TABLE: Record<string, { table: string; asc: string; desc: string }> = {
@@ -81,10 +92,17 @@ export interface PageQuery {
   keyCount: number;
 }
 
-export function compilePageQuery(request: SearchRequest, ctx: FilterContext, cursor: CursorPosition | undefined, limit: number): PageQuery {
+export function compilePageQuery(
+  request: SearchRequest,
+  ctx: FilterContext,
+  compiled: readonly CompiledFilter[],
+  lead: Lead,
+  cursor: CursorPosition | undefined,
+  limit: number,
+): PageQuery {
   const keys = request.sort.map((rule, i) => sql`${sortExpression(rule, ctx)} AS ${raw(`k${i}`)}`);
   const select = join([raw('r.rid'), raw('r.version'), ...keys], ', ');
-  const inner = sql`SELECT ${select} FROM resource r WHERE ${baseWhere(request, ctx)}`;
+  const inner = sql`SELECT ${select} FROM resource r WHERE ${baseWhere(request, compiled, lead)}`;
   const order = join(
     [...request.sort.map((rule, i) => raw(`q.k${i} ${rule.descending ? 'DESC' : 'ASC'} NULLS LAST`)), raw('q.rid ASC')],
     ', ',
@@ -95,8 +113,8 @@ export function compilePageQuery(request: SearchRequest, ctx: FilterContext, cur
   return { query, keyCount: request.sort.length };
 }
 
-export function compileCountQuery(request: SearchRequest, ctx: FilterContext): Fragment {
-  return sql`SELECT COUNT(*) AS n FROM resource r WHERE ${baseWhere(request, ctx)}`;
+export function compileCountQuery(request: SearchRequest, compiled: readonly CompiledFilter[], lead: Lead): Fragment {
+  return sql`SELECT COUNT(*) AS n FROM resource r WHERE ${baseWhere(request, compiled, lead)}`;
 }
 
 // ---- cursors: opaque to clients, checked on the way back in ----

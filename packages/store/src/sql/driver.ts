@@ -9,6 +9,11 @@ export type SqlValue = string | number | bigint | null;
 
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Whether the planner reorders a search's filters from its own statistics (PostgreSQL), or runs
+   * them in the shape written (SQLite), in which case the store chooses which filter leads.
+   */
+  readonly reordersFilters: boolean;
   /** rows of a SELECT (or a statement with RETURNING) */
   query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** a statement without result rows; returns the number of rows changed */
@@ -31,6 +36,8 @@ export interface SqlDriver {
   executeScript(sql: string): Promise<void>;
   /** refresh the planner's statistics after large changes (ANALYZE) */
   analyze(): Promise<void>;
+  /** cheap periodic upkeep: statistics only where they went stale */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 

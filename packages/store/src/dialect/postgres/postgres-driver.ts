@@ -97,6 +97,7 @@ async function updateManyWith(client: Queryable, table: string, columns: readonl
 
 class PostgresTransaction implements SqlDriver {
   readonly dialect = 'postgres' as const;
+  readonly reordersFilters = true;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -137,6 +138,10 @@ class PostgresTransaction implements SqlDriver {
     await this.executeScript('ANALYZE');
   }
 
+  async maintain(): Promise<void> {
+    // autovacuum keeps PostgreSQL's statistics
+  }
+
   async close(): Promise<void> {
     throw new Error('a transaction cannot close the database');
   }
@@ -151,6 +156,7 @@ export interface PostgresOptions {
 
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
+  readonly reordersFilters = true;
   private readonly pool: pg.Pool;
 
   constructor(options: PostgresOptions) {
@@ -211,6 +217,10 @@ export class PostgresDriver implements SqlDriver {
 
   async analyze(): Promise<void> {
     await this.pool.query('ANALYZE');
+  }
+
+  async maintain(): Promise<void> {
+    // autovacuum keeps PostgreSQL's statistics
   }
 
   async close(): Promise<void> {

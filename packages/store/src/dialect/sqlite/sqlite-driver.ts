@@ -86,6 +86,7 @@ function executeOn(cache: StatementCache, sql: string, params: readonly SqlValue
 /** The driver inside a transaction: every statement goes to the writer connection. */
 class SqliteTransaction implements SqlDriver {
   readonly dialect = 'sqlite' as const;
+  readonly reordersFilters = false;
 
   constructor(
     private readonly writer: Connection,
@@ -142,6 +143,10 @@ class SqliteTransaction implements SqlDriver {
     run(() => this.writer.exec('PRAGMA analysis_limit = 1000; ANALYZE;'));
   }
 
+  async maintain(): Promise<void> {
+    run(() => this.writer.exec('PRAGMA optimize;'));
+  }
+
   async close(): Promise<void> {
     throw new Error('a transaction cannot close the database');
   }
@@ -149,6 +154,7 @@ class SqliteTransaction implements SqlDriver {
 
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
+  readonly reordersFilters = false;
   private readonly writer: Connection;
   private readonly writerCache: StatementCache;
   private reader: Connection | undefined;
@@ -160,6 +166,9 @@ export class SqliteDriver implements SqlDriver {
     this.file = file;
     this.writer = openConnection(file, false);
     this.writerCache = new StatementCache(this.writer);
+    // Statistics for the query planner, refreshed only where they are missing or stale
+    // (https://www.sqlite.org/pragma.html#pragma_optimize: the recommended call for a long-lived connection).
+    this.writer.pragma('optimize = 0x10002');
   }
 
   /** The reader opens lazily: the file must exist (the writer creates it) and be in WAL mode. */
@@ -212,6 +221,12 @@ export class SqliteDriver implements SqlDriver {
   async analyze(): Promise<void> {
     await this.lock.run(async () => {
       run(() => this.writer.exec('PRAGMA analysis_limit = 1000; ANALYZE;'));
+    });
+  }
+
+  async maintain(): Promise<void> {
+    await this.lock.run(async () => {
+      run(() => this.writer.exec('PRAGMA optimize;'));
     });
   }
 

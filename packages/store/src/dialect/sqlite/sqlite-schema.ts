@@ -25,6 +25,7 @@ CREATE TABLE resource (
 );
 CREATE UNIQUE INDEX resource_type_id ON resource (type, id);
 CREATE INDEX resource_type_updated ON resource (type, last_updated);
+CREATE INDEX resource_type_rid ON resource (type, rid);
 
 CREATE TABLE resource_version (
   rid INTEGER NOT NULL,
