@@ -6,3 +6,4 @@ export type { Job, JobFile, JobStatus, Jobs } from './jobs.ts';
 export type { SqlDriver, SqlValue } from './sql/driver.ts';
 export { prepareImport, prepareImportLine, type PreparedImport } from './write/prepare-import.ts';
 export type { PreparedVersion } from './write/prepare-version.ts';
+export { termKey } from './write/term-key.ts';

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractIndexRows, type IndexRows, type Resource } from '@kindred/fhir';
-import type { SqlDriver } from '@kindred/store';
+import { termKey, type SqlDriver } from '@kindred/store';
 
 /** A resource without the meta the server assigns (versionId, lastUpdated): what was imported. */
 export function withoutServerMeta(resource: Resource): Resource {
@@ -97,8 +97,10 @@ function expectedFacts(resourceType: string, rows: IndexRows, pidOf: (type: stri
     if (pid !== undefined) facts[kind].push(fact(pid, ...values));
   };
   for (const r of rows.strings) add('string', r.code, r.value, r.exact);
-  for (const r of rows.tokens) add('tokenKey', r.code, r.system, r.value);
-  for (const r of rows.referenceIdentifiers) add('tokenKey', r.code, r.system, r.value);
+  // systems are stored as their term key (see @kindred/store termKey)
+  const system = (s: string | null): string | null => (s === null ? null : String(termKey(s)));
+  for (const r of rows.tokens) add('tokenKey', r.code, system(r.system), r.value);
+  for (const r of rows.referenceIdentifiers) add('tokenKey', r.code, system(r.system), r.value);
   for (const r of rows.tokenTexts) add('tokenText', r.code, r.value);
   for (const r of rows.references) {
     if (r.url !== null) add('reference', r.code, null, null, r.url);
@@ -106,7 +108,7 @@ function expectedFacts(resourceType: string, rows: IndexRows, pidOf: (type: stri
   }
   for (const r of rows.dates) add('date', r.code, r.low, r.high);
   for (const r of rows.numbers) add('number', r.code, r.value);
-  for (const r of rows.quantities) add('quantity', r.code, r.value, r.system, r.unit);
+  for (const r of rows.quantities) add('quantity', r.code, r.value, system(r.system), r.unit);
   for (const r of rows.uris) add('uri', r.code, r.value);
   return facts;
 }

@@ -9,6 +9,7 @@ import { FhirError, normalizeString, type ParamKey, type SearchFilter, type Sear
 import { and, list, or, raw, sql, FALSE, type Fragment } from '../sql/fragment.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
 import { dateCondition, lastUpdatedCondition, numberCondition } from './compile-ranges.ts';
+import { termKey } from '../write/term-key.ts';
 
 export interface CompiledFilter {
   /** a boolean condition on the row `alias` */
@@ -70,7 +71,7 @@ function tokenMatch(value: { system?: string | null; code?: string }): Fragment 
   const parts: Fragment[] = [];
   if (value.code !== undefined) parts.push(sql`i.value = ${value.code}`);
   if (value.system === null) parts.push(raw('i.system IS NULL'));
-  else if (value.system !== undefined) parts.push(sql`i.system = ${value.system}`);
+  else if (value.system !== undefined) parts.push(sql`i.system = ${termKey(value.system)}`);
   return and(parts);
 }
 
@@ -140,7 +141,7 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
       const pid = pidOf(ctx, filter.param);
       const values = filter.values.map((v) => {
         const parts = [numberCondition(v)];
-        if (v.system !== undefined) parts.push(sql`i.system = ${v.system}`);
+        if (v.system !== undefined) parts.push(sql`i.system = ${termKey(v.system)}`);
         if (v.unit !== undefined) parts.push(sql`i.unit = ${v.unit}`);
         return and(parts);
       });

@@ -6,11 +6,13 @@
  * whether any text of the parameter matches, so any row of it may carry one, and a resource does
  * not need a row per text. Reference.identifier rows share idx_token with token parameters: a
  * parameter id belongs to exactly one parameter of one type, so the rows cannot be confused.
+ * Systems are stored as their term key (term-key.ts).
  * `seq` numbers a resource's rows in each table (the clustering key on SQLite).
  */
 import type { IndexRows } from '@kindred/fhir';
 import type { SqlValue } from '../sql/driver.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
+import { termKey } from './term-key.ts';
 
 export const INDEX_TABLES = ['idx_string', 'idx_token', 'idx_reference', 'idx_date', 'idx_number', 'idx_quantity', 'idx_uri'] as const;
 export type IndexTable = (typeof INDEX_TABLES)[number];
@@ -45,7 +47,7 @@ export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceT
   seq = 0;
   for (const r of rows.tokens) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system, r.value, texts.get(r.code)?.shift() ?? null]);
+    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system === null ? null : termKey(r.system), r.value, texts.get(r.code)?.shift() ?? null]);
   }
   for (const [code, left] of texts) {
     const p = pid(code);
@@ -53,7 +55,7 @@ export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceT
   }
   for (const r of rows.referenceIdentifiers) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system, r.value, null]);
+    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system === null ? null : termKey(r.system), r.value, null]);
   }
   seq = 0;
   for (const r of rows.references) {
@@ -77,7 +79,7 @@ export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceT
   seq = 0;
   for (const r of rows.quantities) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_quantity.push([rid, seq++, p, r.value, r.system, r.unit]);
+    if (p !== undefined) buffers.idx_quantity.push([rid, seq++, p, r.value, r.system === null ? null : termKey(r.system), r.unit]);
   }
   seq = 0;
   for (const r of rows.uris) {

@@ -39,6 +39,7 @@ const COLUMN_TYPES: Record<string, string> = {
 
 function columnType(table: string, column: string): string {
   if ((table === 'idx_number' || table === 'idx_quantity') && column === 'value') return 'double precision';
+  if ((table === 'idx_token' || table === 'idx_quantity') && column === 'system') return 'bigint';
   return COLUMN_TYPES[column] ?? 'text';
 }
 

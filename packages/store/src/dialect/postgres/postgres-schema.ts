@@ -45,7 +45,7 @@ CREATE TABLE idx_string (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER 
 CREATE INDEX idx_string_value ON idx_string (pid, value);
 CREATE INDEX idx_string_rid ON idx_string (rid);
 
-CREATE TABLE idx_token (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT, text TEXT COLLATE "C");
+CREATE TABLE idx_token (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system BIGINT, value TEXT, text TEXT COLLATE "C");
 CREATE INDEX idx_token_value ON idx_token (pid, value, system);
 CREATE INDEX idx_token_rid ON idx_token (rid);
 
@@ -63,7 +63,7 @@ CREATE TABLE idx_number (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER 
 CREATE INDEX idx_number_value ON idx_number (pid, value);
 CREATE INDEX idx_number_rid ON idx_number (rid);
 
-CREATE TABLE idx_quantity (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, system TEXT, unit TEXT);
+CREATE TABLE idx_quantity (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, system BIGINT, unit TEXT);
 CREATE INDEX idx_quantity_value ON idx_quantity (pid, value);
 CREATE INDEX idx_quantity_rid ON idx_quantity (rid);
 

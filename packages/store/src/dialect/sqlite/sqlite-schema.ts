@@ -47,7 +47,7 @@ CREATE UNIQUE INDEX search_param_code ON search_param (resource_type, code);
 CREATE TABLE idx_string (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, exact TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_string_value ON idx_string (pid, value);
 
-CREATE TABLE idx_token (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT, value TEXT, text TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
+CREATE TABLE idx_token (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, system INTEGER, value TEXT, text TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_token_value ON idx_token (pid, value, system);
 
 CREATE TABLE idx_reference (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
@@ -61,7 +61,7 @@ CREATE INDEX idx_date_high ON idx_date (pid, high);
 CREATE TABLE idx_number (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_number_value ON idx_number (pid, value);
 
-CREATE TABLE idx_quantity (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT, unit TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
+CREATE TABLE idx_quantity (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system INTEGER, unit TEXT, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
 CREATE INDEX idx_quantity_value ON idx_quantity (pid, value);
 
 CREATE TABLE idx_uri (rid INTEGER NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (rid, seq)) WITHOUT ROWID;
