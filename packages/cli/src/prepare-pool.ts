@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { prepareImport, prepareImportLine, type PreparedImport } from '@kindred/store';
+import { prepareImport, prepareImportLine, type PreparedImport, type SearchParamIds } from '@kindred/store';
 
 /** What a worker is given for one item: an ndjson line, or an already parsed value. */
 export type PrepareInput = { text: string } | { value: unknown };
@@ -22,8 +22,8 @@ interface Reply {
   error?: string;
 }
 
-export function prepareOne(item: PrepareInput): PreparedImport {
-  return 'text' in item ? prepareImportLine(item.text) : prepareImport(item.value);
+export function prepareOne(item: PrepareInput, pids: SearchParamIds): PreparedImport {
+  return 'text' in item ? prepareImportLine(item.text, pids) : prepareImport(item.value, pids);
 }
 
 /** One worker per core beyond the one that writes. */
@@ -31,16 +31,17 @@ export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
-export function createPreparePool(size: number): PreparePool {
+/** `pids`: the store's search parameter ids, which index rows are prepared with. */
+export function createPreparePool(size: number, pids: SearchParamIds): PreparePool {
   if (size <= 0) {
     return {
-      prepare: async (items) => items.map(prepareOne),
+      prepare: async (items) => items.map((item) => prepareOne(item, pids)),
       close: async () => undefined,
     };
   }
   const pending = new Map<number, { resolve: (r: PreparedImport[]) => void; reject: (e: Error) => void }>();
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(new URL('./prepare-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), { workerData: { searchParamIds: pids.entries() } });
     worker.on('message', (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;

@@ -7,3 +7,4 @@ export type { SqlDriver, SqlValue } from './sql/driver.ts';
 export { prepareImport, prepareImportLine, type PreparedImport } from './write/prepare-import.ts';
 export type { PreparedVersion } from './write/prepare-version.ts';
 export { termKey } from './write/term-key.ts';
+export { searchParamIdsFrom, type SearchParamIds } from './search-param-ids.ts';

@@ -11,7 +11,7 @@ import { SqliteDriver } from './dialect/sqlite/sqlite-driver.ts';
 import { sqliteMigrations } from './dialect/sqlite/sqlite-schema.ts';
 import { PostgresDriver } from './dialect/postgres/postgres-driver.ts';
 import { postgresMigrations } from './dialect/postgres/postgres-schema.ts';
-import { loadSearchParamIds } from './search-param-ids.ts';
+import { loadSearchParamIds, type SearchParamIds } from './search-param-ids.ts';
 import { SqlRepository } from './sql-repository.ts';
 import { sqlSettings, type Settings } from './settings.ts';
 import { sqlJobs, type Jobs } from './jobs.ts';
@@ -24,6 +24,8 @@ export interface Store {
   readonly repository: Repository;
   readonly settings: Settings;
   readonly jobs: Jobs;
+  /** the ids of the search parameters in this store's index tables (for preparing imports in worker threads) */
+  readonly searchParamIds: SearchParamIds;
   /** the database, for modules of the store package (jobs); nothing above the store uses it */
   readonly driver: SqlDriver;
   /** "SQLite at data/kindred.db" / "PostgreSQL at host:port/db" — for people, never secrets */
@@ -71,6 +73,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       repository: new SqlRepository(driver, pids),
       settings: sqlSettings(driver),
       jobs: sqlJobs(driver),
+      searchParamIds: pids,
       driver,
       description,
       analyze: () => driver.analyze(),

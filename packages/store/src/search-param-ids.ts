@@ -9,6 +9,18 @@ import type { SqlDriver } from './sql/driver.ts';
 export interface SearchParamIds {
   /** the id of a parameter, or undefined when the parameter is not indexed */
   get(resourceType: string, code: string): number | undefined;
+  /** every (resource type, code, id), to hand to a worker thread (searchParamIdsFrom) */
+  entries(): [string, string, number][];
+}
+
+/** The ids from `entries()`, e.g. in a worker thread that prepares resources for import. */
+export function searchParamIdsFrom(entries: readonly (readonly [string, string, number])[]): SearchParamIds {
+  const ids = new Map<string, number>();
+  for (const [type, code, pid] of entries) ids.set(`${type}\u0000${code}`, pid);
+  return {
+    get: (resourceType, code) => ids.get(`${resourceType}\u0000${code}`),
+    entries: () => entries.map(([t, c, p]) => [t, c, p]),
+  };
 }
 
 const LOCK = 4_242_002;
@@ -25,10 +37,8 @@ export async function loadSearchParamIds(driver: SqlDriver): Promise<SearchParam
     let next = existing.reduce((max, r) => Math.max(max, Number(r.pid)), 0) + 1;
     const missing: [number, string, string][] = [];
     for (const [type, code] of wanted) if (!known.has(`${type}\u0000${code}`)) missing.push([next++, type, code]);
-    await tx.insertMany('search_param', ['pid', 'resource_type', 'code'], missing);
+    await tx.insertMany('search_param', ['pid', 'resource_type', 'code'], missing.flat());
     return [...existing.map((r) => [Number(r.pid), r.resource_type, r.code] as const), ...missing];
   });
-  const ids = new Map<string, number>();
-  for (const [pid, type, code] of rows) ids.set(`${type}\u0000${code}`, pid);
-  return { get: (resourceType, code) => ids.get(`${resourceType}\u0000${code}`) };
+  return searchParamIdsFrom(rows.map(([pid, type, code]) => [type, code, pid] as const));
 }

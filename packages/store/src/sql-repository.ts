@@ -86,8 +86,8 @@ export class SqlRepository implements Repository {
         if (match) return { resource: match, created: false, changed: false };
       }
       // The server assigns the id of a created resource and ignores one in the body (http://hl7.org/fhir/R4/http.html#create).
-      const version = prepareVersion(valid, randomUUID());
-      const [written] = await writeVersions(driver, this.pids, [{ kind: 'put', version, method: 'create' }]);
+      const version = prepareVersion(valid, randomUUID(), this.pids);
+      const [written] = await writeVersions(driver, [{ kind: 'put', version, method: 'create' }]);
       return { resource: JSON.parse(written!.json!) as StoredResource, created: true, changed: true };
     });
   }
@@ -103,12 +103,12 @@ export class SqlRepository implements Repository {
         const now = live ? `version ${current.version}` : 'no current version';
         throw new FhirError('PRECONDITION_FAILED', `If-Match asked for version ${options.ifMatchVersion} of ${valid.resourceType}/${id}, but it has ${now}; read it again and retry.`);
       }
-      const version = prepareVersion(valid, id);
+      const version = prepareVersion(valid, id, this.pids);
       if (live && current.hash === version.hash) {
         // Nothing changed: keep the current version instead of writing an identical one.
         return { resource: await tx.read(valid.resourceType, id), created: false, changed: false };
       }
-      const [written] = await writeVersions(driver, this.pids, [{ kind: 'put', version, current, method: live ? 'update' : 'create' }]);
+      const [written] = await writeVersions(driver, [{ kind: 'put', version, current, method: live ? 'update' : 'create' }]);
       return { resource: JSON.parse(written!.json!) as StoredResource, created: !live, changed: true };
     });
   }
@@ -118,7 +118,7 @@ export class SqlRepository implements Repository {
     return this.inTransaction(async (_tx, driver) => {
       const current = (await currentRows(driver, [{ resourceType, id }])).get(`${resourceType}/${id}`);
       if (!current || current.deleted) return { deleted: false };
-      const [written] = await writeVersions(driver, this.pids, [{ kind: 'delete', resourceType, id, current }]);
+      const [written] = await writeVersions(driver, [{ kind: 'delete', resourceType, id, current }]);
       return { deleted: true, versionId: String(written!.versionId) };
     });
   }
@@ -165,11 +165,11 @@ export class SqlRepository implements Repository {
   }
 
   async importResources(resources: readonly unknown[]): Promise<ImportLineResult[]> {
-    return importPrepared(this.driver, this.pids, resources.map(prepareImport));
+    return importPrepared(this.driver, resources.map((r) => prepareImport(r, this.pids)));
   }
 
   async importPrepared(items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
-    return importPrepared(this.driver, this.pids, items);
+    return importPrepared(this.driver, items);
   }
 
   exportResources(options: ExportOptions): AsyncIterable<StoredResource> {

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { localAdministratorAccess, scopedRepository } from '@kindred/access';
-import type { ImportLineResult, PreparedImport, Repository } from '@kindred/store';
+import type { ImportLineResult, PreparedImport, Repository, SearchParamIds } from '@kindred/store';
 import { createProgress, formatCount } from '../progress.ts';
 import { planFiles, readSource, type SourceItem } from '../import-source.ts';
 import { createPreparePool, defaultWorkerCount, type PrepareInput } from '../prepare-pool.ts';
@@ -35,6 +35,8 @@ function where(item: SourceItem): string {
 }
 
 export interface ImportOptions {
+  /** the store's search parameter ids, to prepare index rows with */
+  searchParamIds: SearchParamIds;
   batchSize?: number;
   quiet?: boolean;
   /** preparation worker threads; 0 prepares on the main thread */
@@ -46,7 +48,7 @@ export interface ImportOptions {
  * Reading, preparing (worker threads) and writing (this thread) overlap: while one batch is being
  * written the next ones are being prepared, a bounded number ahead so memory stays flat.
  */
-export async function importFiles(repository: Repository, paths: readonly string[], options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importFiles(repository: Repository, paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
   const { files, skipped } = planFiles(paths);
   for (const s of skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
@@ -62,7 +64,7 @@ export async function importFiles(repository: Repository, paths: readonly string
   };
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const workers = options.workers ?? defaultWorkerCount();
-  const pool = createPreparePool(workers);
+  const pool = createPreparePool(workers, options.searchParamIds);
   const maxAhead = Math.max(2, workers * 2);
   const inFlight: { items: SourceItem[]; prepared: Promise<PreparedImport[]>; bytesDone: number }[] = [];
   let written = 0;
@@ -158,7 +160,7 @@ export async function runImport(args: string[]): Promise<number> {
     process.stderr.write(`Importing into ${store.description}\n`);
     // The operator holds the database itself; the access layer still sees (and, later, audits) the import.
     const repository = scopedRepository(store.repository, localAdministratorAccess());
-    const summary = await importFiles(repository, positionals, { batchSize, workers, quiet: values.quiet === true });
+    const summary = await importFiles(repository, positionals, { searchParamIds: store.searchParamIds, batchSize, workers, quiet: values.quiet === true });
     // New data changes which index finds what fastest: refresh the planner's statistics.
     await store.analyze();
     for (const r of summary.rejected) process.stderr.write(`${r.where}: ${r.reason}\n`);

@@ -23,8 +23,12 @@ export interface SqlDriver {
    * rolls back when it throws. A call made with a driver that is already in a transaction joins it.
    */
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>;
-  /** inserts many rows into `table` in as few round trips as the backend allows (inside the caller's transaction) */
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /**
+   * inserts many rows into `table` in as few round trips as the backend allows (inside the
+   * caller's transaction). `values` holds the rows one after another, `columns.length` values each:
+   * flat, so that a bulk import builds no array per row.
+   */
+  insertMany(table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void>;
   /**
    * Updates rows of `table` matched on `key` (the first of `columns`) with the other columns'
    * values, one row per entry of `rows`, in as few round trips as the backend allows.

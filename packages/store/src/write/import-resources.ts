@@ -6,11 +6,10 @@
  */
 import type { ImportLineResult } from '../repository.ts';
 import type { SqlDriver } from '../sql/driver.ts';
-import type { SearchParamIds } from '../search-param-ids.ts';
 import type { PreparedImport } from './prepare-import.ts';
 import { currentRows, writeVersions, type VersionWrite } from './write-versions.ts';
 
-export async function importPrepared(driver: SqlDriver, pids: SearchParamIds, items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
+export async function importPrepared(driver: SqlDriver, items: readonly PreparedImport[]): Promise<ImportLineResult[]> {
   const results: ImportLineResult[] = items.map((item) =>
     item.ok
       ? { outcome: 'unchanged', resourceType: item.version.resourceType, id: item.version.id }
@@ -46,7 +45,7 @@ export async function importPrepared(driver: SqlDriver, pids: SearchParamIds, it
       writes.push({ kind: 'put', version, ...(existing ? { current: existing } : {}), method: live ? 'update' : 'create' });
       results[index] = { outcome: live ? 'updated' : 'created', resourceType: version.resourceType, id: version.id };
     });
-    await writeVersions(tx, pids, writes);
+    await writeVersions(tx, writes);
   });
   return results;
 }

@@ -27,19 +27,30 @@ export const INDEX_COLUMNS: Record<IndexTable, readonly string[]> = {
   idx_uri: ['rid', 'seq', 'pid', 'value'],
 };
 
-export type IndexRowBuffers = Record<IndexTable, SqlValue[][]>;
+/**
+ * A resource's index rows, per table, flattened: each row is its columns after `rid` (the row id
+ * is only known when the resource is written), one row after another. Plain data, so it can be
+ * made in a worker thread and handed to the writer.
+ */
+export type IndexRowValues = Record<IndexTable, SqlValue[]>;
 
-export function emptyBuffers(): IndexRowBuffers {
+/** Columns per row, `rid` excluded. */
+export const ROW_WIDTH: Record<IndexTable, number> = Object.fromEntries(INDEX_TABLES.map((t) => [t, INDEX_COLUMNS[t].length - 1])) as Record<IndexTable, number>;
+
+export function emptyIndexRowValues(): IndexRowValues {
   return { idx_string: [], idx_token: [], idx_reference: [], idx_date: [], idx_number: [], idx_quantity: [], idx_uri: [] };
 }
 
-/** Appends one resource's index rows to the per-table buffers. Rows of unindexed parameters are dropped. */
-export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceType: string, rows: IndexRows, pids: SearchParamIds): void {
+const key = (system: string | null): number | null => (system === null ? null : termKey(system));
+
+/** One resource's index rows in table layout. Rows of unindexed parameters are dropped. */
+export function flattenIndexRows(resourceType: string, rows: IndexRows, pids: SearchParamIds): IndexRowValues {
+  const out = emptyIndexRowValues();
   const pid = (code: string): number | undefined => pids.get(resourceType, code);
   let seq = 0;
   for (const r of rows.strings) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_string.push([rid, seq++, p, r.value, r.exact === r.value ? null : r.exact]);
+    if (p !== undefined) out.idx_string.push(seq++, p, r.value, r.exact === r.value ? null : r.exact);
   }
   // Texts wait for a token row of their parameter to ride on; those left over get a row of their own.
   const texts = new Map<string, string[]>();
@@ -47,15 +58,15 @@ export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceT
   seq = 0;
   for (const r of rows.tokens) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system === null ? null : termKey(r.system), r.value, texts.get(r.code)?.shift() ?? null]);
+    if (p !== undefined) out.idx_token.push(seq++, p, key(r.system), r.value, texts.get(r.code)?.shift() ?? null);
   }
   for (const [code, left] of texts) {
     const p = pid(code);
-    if (p !== undefined) for (const text of left) buffers.idx_token.push([rid, seq++, p, null, null, text]);
+    if (p !== undefined) for (const text of left) out.idx_token.push(seq++, p, null, null, text);
   }
   for (const r of rows.referenceIdentifiers) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_token.push([rid, seq++, p, r.system === null ? null : termKey(r.system), r.value, null]);
+    if (p !== undefined) out.idx_token.push(seq++, p, key(r.system), r.value, null);
   }
   seq = 0;
   for (const r of rows.references) {
@@ -63,27 +74,28 @@ export function appendIndexRows(buffers: IndexRowBuffers, rid: number, resourceT
     if (p === undefined) continue;
     // An absolute url names a resource on some server; only a relative reference is known to be
     // ours, so only that one is matched by type and id (http://hl7.org/fhir/R4/search.html#reference).
-    if (r.url !== null) buffers.idx_reference.push([rid, seq++, p, null, null, r.url]);
-    else buffers.idx_reference.push([rid, seq++, p, r.targetType, r.targetId, null]);
+    if (r.url !== null) out.idx_reference.push(seq++, p, null, null, r.url);
+    else out.idx_reference.push(seq++, p, r.targetType, r.targetId, null);
   }
   seq = 0;
   for (const r of rows.dates) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_date.push([rid, seq++, p, r.low, r.high]);
+    if (p !== undefined) out.idx_date.push(seq++, p, r.low, r.high);
   }
   seq = 0;
   for (const r of rows.numbers) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_number.push([rid, seq++, p, r.value]);
+    if (p !== undefined) out.idx_number.push(seq++, p, r.value);
   }
   seq = 0;
   for (const r of rows.quantities) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_quantity.push([rid, seq++, p, r.value, r.system === null ? null : termKey(r.system), r.unit]);
+    if (p !== undefined) out.idx_quantity.push(seq++, p, r.value, key(r.system), r.unit);
   }
   seq = 0;
   for (const r of rows.uris) {
     const p = pid(r.code);
-    if (p !== undefined) buffers.idx_uri.push([rid, seq++, p, r.value]);
+    if (p !== undefined) out.idx_uri.push(seq++, p, r.value);
   }
+  return out;
 }

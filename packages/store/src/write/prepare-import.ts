@@ -5,6 +5,7 @@
  * carried along as a rejection with its reason, so every line gets an answer.
  */
 import { FhirError, assertValidResource, isFhirError } from '@kindred/fhir';
+import type { SearchParamIds } from '../search-param-ids.ts';
 import { prepareVersion, type PreparedVersion } from './prepare-version.ts';
 
 export type PreparedImport =
@@ -20,11 +21,11 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function prepareImport(value: unknown): PreparedImport {
+export function prepareImport(value: unknown, pids: SearchParamIds): PreparedImport {
   try {
     const resource = assertValidResource(value);
     if (resource.id === undefined) throw new FhirError('UNPROCESSABLE', `The ${resource.resourceType} has no id; an imported resource keeps its own id, so it needs one.`);
-    return { ok: true, version: prepareVersion(resource, resource.id) };
+    return { ok: true, version: prepareVersion(resource, resource.id, pids) };
   } catch (error) {
     const r = value as { resourceType?: unknown; id?: unknown } | null;
     return {
@@ -37,12 +38,12 @@ export function prepareImport(value: unknown): PreparedImport {
 }
 
 /** One line of Bulk Data ndjson. */
-export function prepareImportLine(text: string): PreparedImport {
+export function prepareImportLine(text: string, pids: SearchParamIds): PreparedImport {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
-  return prepareImport(value);
+  return prepareImport(value, pids);
 }

@@ -10,7 +10,9 @@
  * input is never mutated.
  */
 import { createHash } from 'node:crypto';
-import { extractIndexRows, type IndexRows, type Meta, type Resource } from '@kindred/fhir';
+import { extractIndexRows, type Meta, type Resource } from '@kindred/fhir';
+import type { SearchParamIds } from '../search-param-ids.ts';
+import { flattenIndexRows, type IndexRowValues } from './index-tables.ts';
 
 /** Plain data (structured-clone safe): can cross from a worker thread to the writer. */
 export interface PreparedVersion {
@@ -21,7 +23,8 @@ export interface PreparedVersion {
   /** the stored JSON up to where the server's meta fields go, and after them */
   jsonHead: string;
   jsonTail: string;
-  rows: IndexRows;
+  /** its search index rows, in table layout */
+  rows: IndexRowValues;
 }
 
 export function stampJson(version: PreparedVersion, versionId: number, lastUpdated: number): string {
@@ -35,7 +38,7 @@ function clientMeta(meta: Meta | undefined): Meta | undefined {
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
-export function prepareVersion(resource: Resource, id: string): PreparedVersion {
+export function prepareVersion(resource: Resource, id: string, pids: SearchParamIds): PreparedVersion {
   const { resourceType, id: _ignored, meta: givenMeta, ...body } = resource;
   const meta = clientMeta(givenMeta);
   const bodyJson = JSON.stringify(body);
@@ -50,6 +53,6 @@ export function prepareVersion(resource: Resource, id: string): PreparedVersion 
     hash: createHash('sha1').update(canonical).digest('base64url'),
     jsonHead: `${prefix},"meta":{${metaJson ? `${metaJson.slice(1, -1)},` : ''}`,
     jsonTail: `}${tail}`,
-    rows: extractIndexRows(indexed),
+    rows: flattenIndexRows(resourceType, extractIndexRows(indexed), pids),
   };
 }

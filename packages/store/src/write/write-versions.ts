@@ -6,9 +6,8 @@
  */
 import { FhirError } from '@kindred/fhir';
 import type { SqlDriver, SqlValue } from '../sql/driver.ts';
-import type { SearchParamIds } from '../search-param-ids.ts';
 import { stampJson, type PreparedVersion } from './prepare-version.ts';
-import { INDEX_COLUMNS, INDEX_TABLES, appendIndexRows, emptyBuffers } from './index-tables.ts';
+import { INDEX_COLUMNS, INDEX_TABLES, ROW_WIDTH, emptyIndexRowValues } from './index-tables.ts';
 
 export interface CurrentRow {
   rid: number;
@@ -71,17 +70,17 @@ function versionTime(now: number, current: CurrentRow | undefined): number {
   return current ? Math.max(now, current.lastUpdated + 1) : now;
 }
 
-export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes: readonly VersionWrite[], now = Date.now()): Promise<WrittenVersion[]> {
+export async function writeVersions(tx: SqlDriver, writes: readonly VersionWrite[], now = Date.now()): Promise<WrittenVersion[]> {
   if (writes.length === 0) return [];
   const newCount = writes.filter((w) => w.kind === 'put' && !w.current).length;
   const newRids = newCount > 0 ? await tx.allocateResourceIds(newCount) : [];
   let nextNew = 0;
 
   const replacedRids: number[] = [];
-  const resourceRows: SqlValue[][] = [];
+  const resourceRows: SqlValue[] = [];
   const changedRows: SqlValue[][] = [];
-  const versionRows: SqlValue[][] = [];
-  const buffers = emptyBuffers();
+  const versionRows: SqlValue[] = [];
+  const indexRows = emptyIndexRowValues();
   const written: WrittenVersion[] = [];
 
   for (const w of writes) {
@@ -90,7 +89,7 @@ export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes:
       const at = versionTime(now, w.current);
       replacedRids.push(w.current.rid);
       changedRows.push([w.current.rid, versionId, at, 1, null]);
-      versionRows.push([w.current.rid, versionId, at, 'delete', null]);
+      versionRows.push(w.current.rid, versionId, at, 'delete', null);
       written.push({ rid: w.current.rid, versionId, lastUpdated: at });
       continue;
     }
@@ -102,10 +101,18 @@ export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes:
       replacedRids.push(rid);
       changedRows.push([rid, versionId, at, 0, w.version.hash]);
     } else {
-      resourceRows.push([rid, w.version.resourceType, w.version.id, versionId, at, 0, w.version.hash]);
+      resourceRows.push(rid, w.version.resourceType, w.version.id, versionId, at, 0, w.version.hash);
     }
-    versionRows.push([rid, versionId, at, w.method, json]);
-    appendIndexRows(buffers, rid, w.version.resourceType, w.version.rows, pids);
+    versionRows.push(rid, versionId, at, w.method, json);
+    for (const table of INDEX_TABLES) {
+      const values = w.version.rows[table];
+      const width = ROW_WIDTH[table];
+      const target = indexRows[table];
+      for (let i = 0; i < values.length; i += width) {
+        target.push(rid);
+        for (let j = i; j < i + width; j++) target.push(values[j] ?? null);
+      }
+    }
     written.push({ rid, versionId, lastUpdated: at, json });
   }
 
@@ -125,7 +132,7 @@ export async function writeVersions(tx: SqlDriver, pids: SearchParamIds, writes:
     throw error;
   }
   await tx.insertMany('resource_version', ['rid', 'version', 'last_updated', 'method', 'content'], versionRows);
-  for (const table of INDEX_TABLES) await tx.insertMany(table, INDEX_COLUMNS[table], buffers[table]);
+  for (const table of INDEX_TABLES) await tx.insertMany(table, INDEX_COLUMNS[table], indexRows[table]);
   return written;
 }
 

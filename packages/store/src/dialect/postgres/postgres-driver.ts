@@ -72,9 +72,14 @@ async function send(client: Queryable, sql: string, params: readonly SqlValue[])
   }
 }
 
-async function insertManyWith(client: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
-  if (rows.length === 0) return;
-  const arrays = columns.map((_, c) => rows.map((row) => row[c] ?? null));
+async function insertManyWith(client: Queryable, table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+  if (values.length === 0) return;
+  const width = columns.length;
+  const arrays = columns.map((_, c) => {
+    const column: SqlValue[] = [];
+    for (let i = c; i < values.length; i += width) column.push(values[i] ?? null);
+    return column;
+  });
   const casts = columns.map((col, c) => `$${c + 1}::${columnType(table, col)}[]`);
   try {
     await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`, arrays);
@@ -114,8 +119,8 @@ class PostgresTransaction implements SqlDriver {
     return work(this);
   }
 
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    return insertManyWith(this.client, table, columns, rows);
+  insertMany(table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+    return insertManyWith(this.client, table, columns, values);
   }
 
   updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
@@ -200,8 +205,8 @@ export class PostgresDriver implements SqlDriver {
     }
   }
 
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    return insertManyWith(this.pool, table, columns, rows);
+  insertMany(table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+    return insertManyWith(this.pool, table, columns, values);
   }
 
   updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {

@@ -105,17 +105,20 @@ class SqliteTransaction implements SqlDriver {
     return work(this);
   }
 
-  async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    if (rows.length === 0) return;
+  async insertMany(table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+    if (values.length === 0) return;
     // Many rows per statement: one call into SQLite per ROWS_PER_INSERT rows instead of one per row.
+    const width = columns.length;
     const tuple = `(${columns.map(() => '?').join(', ')})`;
     const statementFor = (n: number): Statement =>
       this.cache.get(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`);
+    const rows = values.length / width;
     run(() => {
       const full = statementFor(ROWS_PER_INSERT);
+      const step = ROWS_PER_INSERT * width;
       let i = 0;
-      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) full.run(...rows.slice(i, i + ROWS_PER_INSERT).flat());
-      if (i < rows.length) statementFor(rows.length - i).run(...rows.slice(i).flat());
+      for (; i + step <= values.length; i += step) full.run(...values.slice(i, i + step));
+      if (i < values.length) statementFor(rows - i / width).run(...values.slice(i));
     });
   }
 
@@ -202,8 +205,8 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  insertMany(table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+    return this.transaction((tx) => tx.insertMany(table, columns, values));
   }
 
   updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
