@@ -1,0 +1,103 @@
+/**
+ * One backend at one scale: a fresh store, the import (with the floor), then — at the largest scale
+ * — search latency (in a process of its own, so a query that never ends can be stopped) and HTTP
+ * throughput on what was imported, and the memory figures; the store is
+ * thrown away at the end. Each section's failure is recorded and the next section still runs
+ * (except after a failed import, which leaves nothing to measure).
+ */
+import type { AreaData } from './area-data.ts';
+import { createBenchStore } from './backends.ts';
+import type { Reporter } from './console-progress.ts';
+import { httpFigures, importFigures, importMemoryFigure, searchFigures, serverMemoryFigures } from './figures.ts';
+import { measureHttp, measureServerAtRest } from './http-step.ts';
+import { measureImport } from './import-step.ts';
+import type { BackendKind, BenchOptions, Section } from './options.ts';
+import type { BenchResults, Failure } from './results-file.ts';
+import { measureSearchInChild } from './search-process.ts';
+
+/** What one (backend, scale) adds to the results document. */
+export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'http' | 'memory' | 'figures' | 'failures'>;
+
+export function emptyScaleResults(): ScaleResults {
+  return { import: [], search: [], http: [], memory: [], figures: [], failures: [] };
+}
+
+export interface ScalePlan {
+  backend: BackendKind;
+  area: AreaData;
+  /** search and HTTP run at the largest scale only */
+  largest: boolean;
+}
+
+/** Whether this scale needs an import at all: for its own figures, or for search/HTTP on top of it. */
+export function scaleIsNeeded(only: ReadonlySet<Section>, largest: boolean): boolean {
+  return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('http')));
+}
+
+export async function benchmarkScale(plan: ScalePlan, options: BenchOptions, reporter: Reporter): Promise<ScaleResults> {
+  const { backend, area, largest } = plan;
+  const out = emptyScaleResults();
+  const fail = (section: Section, error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    out.failures.push({ section, backend, scale: area.label, message } satisfies Failure);
+    reporter.note(`✗ FAILED (${section}): ${message.split('\n').join('\n           ')}`);
+  };
+  const memory: ScaleResults['memory'][number] = { backend, scale: area.label };
+
+  const store = await createBenchStore(backend, options, area.label);
+  try {
+    const imported = await measureImport(store, area, { ...options, withFloor: options.only.has('import') }, reporter).catch((error: unknown) => {
+      fail('import', error);
+      return undefined;
+    });
+    if (!imported) return out;
+    if (options.only.has('import')) {
+      out.import.push(imported);
+      out.figures.push(...importFigures(imported, backend, true));
+    }
+    if (options.only.has('memory')) {
+      memory.importPeakRssBytes = imported.peakRssBytes;
+      out.figures.push(importMemoryFigure(imported, backend));
+    }
+
+    if (largest && options.only.has('search')) {
+      reporter.step(`[${backend} ${area.label}] search: ten sample queries in a search process, ${options.runs} runs each after warm-up (at most ${options.searchTimeout} s a query)`);
+      try {
+        const task = { config: store.config, seed: area.seed, requested: area.requested, settings: { runs: options.runs } };
+        const { queries, timedOut, wrong } = await measureSearchInChild(task, options.searchTimeout, reporter, () => store.endSessions());
+        out.search.push({ backend, scale: area.label, runs: options.runs, queries, timedOut });
+        out.figures.push(...searchFigures(queries, timedOut, backend, area.label));
+        for (const error of wrong) fail('search', error);
+      } catch (error) {
+        fail('search', error);
+      }
+    }
+
+    if (largest && options.only.has('http')) {
+      try {
+        const http = await measureHttp(store, area.dir, area.label, { seconds: options.httpSeconds, connections: options.httpConnections }, reporter);
+        out.http.push(http);
+        out.figures.push(...httpFigures(http, backend));
+        if (options.only.has('memory')) {
+          memory.serverRssAtRestBytes = http.rssAtRestBytes;
+          memory.serverRssAfterLoadBytes = http.rssAfterLoadBytes;
+          out.figures.push(...serverMemoryFigures(backend, area.label, http.rssAtRestBytes, http.rssAfterLoadBytes));
+        }
+      } catch (error) {
+        fail('http', error);
+      }
+    } else if (options.only.has('memory')) {
+      try {
+        memory.serverRssAtRestBytes = await measureServerAtRest(store, area.label, reporter);
+        out.figures.push(...serverMemoryFigures(backend, area.label, memory.serverRssAtRestBytes));
+      } catch (error) {
+        fail('memory', error);
+      }
+    }
+    if (options.only.has('memory')) out.memory.push(memory);
+    return out;
+  } finally {
+    if (options.keep) reporter.note(`kept the store at ${store.where}`);
+    await store.destroy().catch((error: unknown) => reporter.note(`could not remove the store at ${store.where}: ${String(error)}`));
+  }
+}
