@@ -6,7 +6,7 @@
  * instead of every resource of the type being scanned.
  */
 import { FhirError, normalizeString, type ParamKey, type SearchFilter, type SearchParamType } from '@kindred/fhir';
-import { and, list, or, raw, sql, FALSE, type Fragment } from '../sql/fragment.ts';
+import { and, join, list, or, raw, sql, FALSE, type Fragment } from '../sql/fragment.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
 import { dateCondition, lastUpdatedCondition, numberCondition } from './compile-ranges.ts';
 import { termKey } from '../write/term-key.ts';
@@ -88,7 +88,8 @@ function uriAncestors(uri: string): string[] {
   return out;
 }
 
-export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterContext): CompiledFilter {
+/** `aliasType` is the resource type of the rows `alias` stands for. */
+export function compileFilter(filter: SearchFilter, alias: string, aliasType: string, ctx: FilterContext): CompiledFilter {
   const a = raw(alias);
   switch (filter.kind) {
     case 'string': {
@@ -173,7 +174,7 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
     case 'chain':
       return compileChain(filter, alias, ctx);
     case 'has':
-      return compileHas(filter, alias, ctx);
+      return compileHas(filter, alias, aliasType, ctx);
     case 'compartment': {
       // The compartment's own resource is in it (Patient/123 is in Patient 123's compartment): the
       // compartment definition lists it as `_id` (http://hl7.org/fhir/R4/compartmentdefinition.html).
@@ -195,32 +196,49 @@ export function compileFilter(filter: SearchFilter, alias: string, ctx: FilterCo
 type ChainFilter = Extract<SearchFilter, { kind: 'chain' }>;
 type HasFilter = Extract<SearchFilter, { kind: 'has' }>;
 
-/** `subject:Patient.name=peter`: a reference of this row points at a live target matching the inner filter. */
+/**
+ * `subject:Patient.name=peter`: a reference of this row points at a live target matching the inner
+ * filter. One subquery per target type (joined with UNION ALL), so each can use its indexes; an OR
+ * across types would hide them from the planner.
+ */
 function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): CompiledFilter {
   const pid = pidOf(ctx, filter.param);
   const a = raw(alias);
-  const compiled = filter.targets.map((target) => ({ type: target.type, filter: compileFilter(target.filter, 't', ctx) }));
-  const targets = or(compiled.map((c) => sql`(t.type = ${c.type} AND ${c.filter.driving ?? c.filter.condition})`));
-  const source = sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE i.pid = ${pid} AND t.deleted = 0 AND ${targets}`;
+  const targets = filter.targets.map((target) => {
+    const inner = compileFilter(target.filter, 't', target.type, ctx);
+    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${inner.driving ?? inner.condition}`;
+    return {
+      rank: inner.rank,
+      source: sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE ${live} AND i.pid = ${pid}`,
+      exists: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource t ON t.type = i.target_type AND t.id = i.target_id WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND ${live})`,
+    };
+  });
+  const source = join(
+    targets.map((t) => t.source),
+    ' UNION ALL ',
+  );
   return {
-    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource t ON t.type = i.target_type AND t.id = i.target_id WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND t.deleted = 0 AND ${targets})`,
+    condition: or(targets.map((t) => t.exists)),
     driving: sql`${a}.rid IN (${source})`,
     source,
     // as selective as what it looks for, a little less for the hop
-    rank: Math.max(...compiled.map((c) => c.filter.rank)) + 0.5,
+    rank: Math.max(...targets.map((t) => t.rank)) + 0.5,
   };
 }
 
 /** `_has:Observation:patient:code=x`: a live resource of sourceType matching the inner filter refers to this row. */
-function compileHas(filter: HasFilter, alias: string, ctx: FilterContext): CompiledFilter {
+function compileHas(filter: HasFilter, alias: string, aliasType: string, ctx: FilterContext): CompiledFilter {
   const pid = pidOf(ctx, filter.referenceParam);
   const a = raw(alias);
-  const s = compileFilter(filter.filter, 's', ctx);
+  const s = compileFilter(filter.filter, 's', filter.sourceType, ctx);
   const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition}`;
-  // (no standalone `source`: the referrers' targets are tied to the row's own type)
+  // The type is a literal, never the outer row's column: a subquery tied to the outer row would be
+  // run again for every row.
+  const source = sql`SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND ${referrer}`;
   return {
-    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND i.target_id = ${a}.id AND ${referrer})`,
-    driving: sql`${a}.id IN (SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${a}.type AND ${referrer})`,
+    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND i.target_id = ${a}.id AND ${referrer})`,
+    driving: sql`${a}.id IN (${source})`,
+    source,
     rank: s.rank + 0.5,
   };
 }

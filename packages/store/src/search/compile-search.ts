@@ -22,7 +22,7 @@ export interface CursorPosition {
 export type Lead = number | undefined;
 
 export function compileFilters(request: SearchRequest, ctx: FilterContext): CompiledFilter[] {
-  return request.filters.map((f) => compileFilter(f, 'r', ctx));
+  return request.filters.map((f) => compileFilter(f, 'r', request.resourceType, ctx));
 }
 
 /** The filter with a driving form and the lowest rank (the backend's planner may still reorder). */

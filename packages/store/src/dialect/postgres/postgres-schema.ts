@@ -71,6 +71,13 @@ CREATE TABLE idx_uri (rid BIGINT NOT NULL, seq INTEGER NOT NULL, pid INTEGER NOT
 CREATE INDEX idx_uri_value ON idx_uri (pid, value);
 CREATE INDEX idx_uri_rid ON idx_uri (rid);
 
+-- The planner multiplies the selectivities of columns it thinks independent; a parameter id, a
+-- code and its system are anything but (https://www.postgresql.org/docs/15/planner-stats.html#PLANNER-STATS-EXTENDED).
+CREATE STATISTICS idx_token_value_stats (dependencies, mcv) ON pid, value, system FROM idx_token;
+CREATE STATISTICS idx_reference_target_stats (dependencies, mcv) ON pid, target_type, target_id FROM idx_reference;
+CREATE STATISTICS idx_string_value_stats (dependencies) ON pid, value FROM idx_string;
+CREATE STATISTICS idx_quantity_value_stats (dependencies) ON pid, system, unit FROM idx_quantity;
+
 CREATE TABLE kindred_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE job (
