@@ -9,11 +9,12 @@ import { buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/serv
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 
-export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL]
+export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests]
 
   Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
-  Kindred runs behind a proxy.`;
+  Kindred runs behind a proxy. Errors are always logged (as JSON lines); --log-requests (or
+  KINDRED_LOG_REQUESTS=1) logs every request too.`;
 
 const UPKEEP_EVERY_MS = 60 * 60 * 1000;
 
@@ -42,7 +43,7 @@ export function tokenCommandFor(flags: { data?: string; 'database-url'?: string 
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' } },
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' } },
   });
   const port = portOf(values.port);
   const host = values.host ?? process.env.HOST ?? 'localhost';
@@ -54,6 +55,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     operationRoutes: bulkExportRoutes,
     version: KINDRED_VERSION,
     tokenCommand: tokenCommandFor(values),
+    logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
   });
   const address = await app.listen({ port, host });

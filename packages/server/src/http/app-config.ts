@@ -23,8 +23,10 @@ export interface AppConfig {
   operationRoutes?: readonly OperationRoute[];
   /** Kindred's version, shown on the home page and in the CapabilityStatement */
   version: string;
-  /** log requests (with their ids, never tokens or bodies) and errors; default true */
+  /** log errors (with request ids, never tokens or bodies); default true */
   logger?: boolean;
+  /** also log every request and its answer (an access log); default false */
+  logRequests?: boolean;
   /** the command that prints a token for this server's store, shown on the home page; default "npx kindred token" */
   tokenCommand?: string;
 }
@@ -41,6 +43,7 @@ export interface AppSettings {
   readonly operationRoutes: readonly OperationRoute[];
   readonly version: string;
   readonly logger: boolean;
+  readonly logRequests: boolean;
   readonly tokenCommand: string;
 }
 
@@ -68,6 +71,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     operationRoutes: Object.freeze([...(config.operationRoutes ?? [])]),
     version: config.version,
     logger: config.logger ?? true,
+    logRequests: config.logRequests ?? false,
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
   });
 }
