@@ -20,15 +20,25 @@ const STATEMENT_CACHE_LIMIT = 400;
 const ROWS_PER_INSERT = 100;
 const BUSY_TIMEOUT_MS = 15_000;
 
+/** KiB of page cache: the writer holds the index pages a bulk import keeps touching. */
+const WRITER_CACHE_KIB = 262_144;
+const READER_CACHE_KIB = 65_536;
+/**
+ * Pages of WAL before it is copied back into the database. Larger than SQLite's default (1,000)
+ * so that index pages changed by many transactions are copied once, not once per transaction:
+ * bulk import runs markedly faster, for at most ~160 MiB of WAL on disk.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 40_000;
+
 function openConnection(file: string, readonly: boolean): Connection {
   const db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!readonly) {
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${process.env.KSYNC ?? 'NORMAL'}`);
-    db.pragma(`wal_autocheckpoint = ${process.env.KCP ?? 1000}`);
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   }
-  db.pragma(`cache_size = -${process.env.KCACHE ?? 65536}`); // 64 MiB page cache per connection
+  db.pragma(`cache_size = -${readonly ? READER_CACHE_KIB : WRITER_CACHE_KIB}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('mmap_size = 268435456');
   return db;
