@@ -38,6 +38,14 @@ export interface SqlDriver {
   allocateResourceIds(count: number): Promise<number[]>;
   /** a statement list of schema changes, run in the caller's transaction */
   executeScript(sql: string): Promise<void>;
+  /**
+   * Marks the current transaction as a bulk import: on PostgreSQL its commit does not wait for the
+   * WAL to reach disk (synchronous_commit off). A crash of the database server itself may then lose
+   * the last moments of an import, which running it again restores (import is idempotent); it never
+   * leaves the database inconsistent, and a crash of Kindred loses nothing committed.
+   * SQLite's commits are already of that kind (synchronous=NORMAL in WAL mode).
+   */
+  relaxCommitForBulkImport(): Promise<void>;
   /** refresh the planner's statistics after large changes (ANALYZE) */
   analyze(): Promise<void>;
   /** cheap periodic upkeep: statistics only where they went stale */

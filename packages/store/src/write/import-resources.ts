@@ -29,6 +29,7 @@ export async function importPrepared(driver: SqlDriver, items: readonly Prepared
   if (refs.length === 0) return results;
 
   await driver.transaction(async (tx) => {
+    await tx.relaxCommitForBulkImport();
     const current = await currentRows(tx, refs);
     const writes: VersionWrite[] = [];
     items.forEach((item, index) => {

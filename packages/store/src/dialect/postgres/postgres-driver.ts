@@ -72,17 +72,37 @@ async function send(client: Queryable, sql: string, params: readonly SqlValue[])
   }
 }
 
+/** PostgreSQL accepts at most 65,535 parameters in one statement. */
+const MAX_PARAMETERS = 65_535;
+
+/** Tables whose rows carry whole documents (resource JSON, export files). */
+const DOCUMENT_TABLES: ReadonlySet<string> = new Set(['resource_version', 'job_file']);
+
+/**
+ * Many rows in few round trips. Small rows (index rows) go as one array per column through
+ * `unnest`; rows that carry documents go as a multi-row `VALUES` list with one parameter per
+ * value, because in an array literal every quote of a JSON document is escaped on the way in and
+ * parsed again on the server (several times slower).
+ */
 async function insertManyWith(client: Queryable, table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
   if (values.length === 0) return;
+  if (!DOCUMENT_TABLES.has(table)) {
+    await insertColumnsWith(client, table, columns, values);
+    return;
+  }
   const width = columns.length;
-  const arrays = columns.map((_, c) => {
-    const column: SqlValue[] = [];
-    for (let i = c; i < values.length; i += width) column.push(values[i] ?? null);
-    return column;
-  });
-  const casts = columns.map((col, c) => `$${c + 1}::${columnType(table, col)}[]`);
+  const rowsPerStatement = Math.floor(MAX_PARAMETERS / width);
+  const casts = columns.map((col) => `::${columnType(table, col)}`);
+  const statementFor = (rows: number): string => {
+    const tuples: string[] = [];
+    for (let r = 0; r < rows; r++) tuples.push(`(${casts.map((cast, c) => `$${r * width + c + 1}${cast}`).join(', ')})`);
+    return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+  };
   try {
-    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`, arrays);
+    for (let i = 0; i < values.length; i += rowsPerStatement * width) {
+      const part = values.slice(i, i + rowsPerStatement * width);
+      await client.query(statementFor(part.length / width), part as unknown[]);
+    }
   } catch (error) {
     throw translate(error);
   }
@@ -96,6 +116,21 @@ async function updateManyWith(client: Queryable, table: string, columns: readonl
   const text = `UPDATE ${table} AS t SET ${rest.map((c) => `${c} = u.${c}`).join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')}) WHERE t.${key} = u.${key}`;
   try {
     await client.query(text, arrays);
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+async function insertColumnsWith(client: Queryable, table: string, columns: readonly string[], values: readonly SqlValue[]): Promise<void> {
+  const width = columns.length;
+  const arrays = columns.map((_, c) => {
+    const column: SqlValue[] = [];
+    for (let i = c; i < values.length; i += width) column.push(values[i] ?? null);
+    return column;
+  });
+  const casts = columns.map((col, c) => `$${c + 1}::${columnType(table, col)}[]`);
+  try {
+    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`, arrays);
   } catch (error) {
     throw translate(error);
   }
@@ -142,6 +177,10 @@ class PostgresTransaction implements SqlDriver {
 
   async analyze(): Promise<void> {
     await this.executeScript('ANALYZE');
+  }
+
+  async relaxCommitForBulkImport(): Promise<void> {
+    await this.client.query('SET LOCAL synchronous_commit = off');
   }
 
   async maintain(): Promise<void> {
@@ -223,6 +262,10 @@ export class PostgresDriver implements SqlDriver {
 
   async analyze(): Promise<void> {
     await this.pool.query('ANALYZE');
+  }
+
+  async relaxCommitForBulkImport(): Promise<void> {
+    // only meaningful inside a transaction (PostgresTransaction)
   }
 
   async maintain(): Promise<void> {
