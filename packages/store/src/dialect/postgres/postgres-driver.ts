@@ -101,7 +101,7 @@ async function insertManyWith(client: Queryable, table: string, columns: readonl
   try {
     for (let i = 0; i < values.length; i += rowsPerStatement * width) {
       const part = values.slice(i, i + rowsPerStatement * width);
-      await client.query(statementFor(part.length / width), part as unknown[]);
+      await client.query(statementFor(part.length / width), part);
     }
   } catch (error) {
     throw translate(error);
