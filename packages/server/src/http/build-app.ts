@@ -5,7 +5,7 @@
  * can hold a name or an NHS number). Returns the app ready to listen; it does not listen itself.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { renderBadRequestPage, renderNotFoundPage, renderServerErrorPage } from '../pages/error-pages.ts';
 import { pagesPlugin, sendPage } from '../pages/pages-plugin.ts';
 import { settingsOf, type AppConfig } from './app-config.ts';
@@ -40,7 +40,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     logger: settings.logger ? { level: 'info', serializers: logSerializers } : false,
     // Two log lines for every request cost a tenth of the throughput; errors are always logged,
     // and an operator who wants an access log turns it on (kindred serve --log-requests).
-    disableRequestLogging: !settings.logRequests,
+    logController: new LogController({ disableRequestLogging: !settings.logRequests }),
     bodyLimit: settings.bodyLimitBytes,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     clientErrorHandler,
