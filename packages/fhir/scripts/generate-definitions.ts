@@ -15,6 +15,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ElementDefinition, TypeDefinition } from '../src/model.ts';
+import type { SearchParameterDefinition } from '../src/search-parameters.ts';
 
 type Json = Record<string, unknown>;
 interface Bundle { entry?: { resource: Json }[] }
@@ -36,36 +38,9 @@ function loadJson(name: string): Json {
 
 // ---------- structure definitions → element model ----------
 
-export interface GeneratedElement {
-  /** min cardinality */
-  min: number;
-  /** max cardinality; -1 means unbounded ("*") */
-  max: number;
-  /** FHIR type codes; more than one only for choice elements */
-  types: string[];
-  /** true for `value[x]`-style choice elements */
-  choice?: true;
-  /** `isSummary` in the StructureDefinition (used by `_summary=true`) */
-  summary?: true;
-  /** `isModifier` */
-  modifier?: true;
-  /** value set url of a required binding */
-  requiredBinding?: string;
-  /** for elements defined by reference to another element (e.g. Questionnaire.item.item) */
-  contentReference?: string;
-  /** target resource types for Reference / canonical elements, when restricted */
-  targets?: string[];
-}
-
-export interface GeneratedType {
-  kind: 'resource' | 'complex-type' | 'primitive-type';
-  abstract?: true;
-  base?: string;
-  /** for primitive types: the regex that the value must match (from the spec) */
-  regex?: string;
-  /** element paths relative to the type, e.g. "contact.name" for Patient.contact.name */
-  elements: Record<string, GeneratedElement>;
-}
+// The shapes written are the ones the fhir package reads (model.ts, search-parameters.ts).
+type GeneratedElement = ElementDefinition;
+type GeneratedType = TypeDefinition;
 
 const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
 const HL7_SD = 'http://hl7.org/fhir/StructureDefinition/';
@@ -205,20 +180,7 @@ function buildValueSets(requiredUrls: Set<string>): { expanded: Record<string, s
 
 // ---------- search parameters ----------
 
-export interface GeneratedSearchParameter {
-  url: string;
-  type: string;
-  /** the part of the FHIRPath expression that applies to this resource type (absent for special ones) */
-  expression?: string;
-  description?: string;
-  target?: string[];
-  modifier?: string[];
-  comparator?: string[];
-  multipleOr?: boolean;
-  multipleAnd?: boolean;
-  /** composite parameters: component definitions (canonical url of the component parameter + expression) */
-  component?: { definition: string; expression: string }[];
-}
+type GeneratedSearchParameter = Omit<SearchParameterDefinition, 'base' | 'code' | 'type'> & { type: string };
 
 /** Splits a FHIRPath expression on its top-level `|` operators (not inside parentheses or quotes). */
 export function splitUnion(expression: string): string[] {

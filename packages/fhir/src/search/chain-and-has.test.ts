@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
 import { parseSearchRequest } from './parse-search.ts';
 import type { SearchFilter } from './search-request.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown, key } from './search-test-support.ts';
 
 function filterOf(resourceType: string, name: string, value: string): SearchFilter {
   const [filter] = parseSearchRequest(resourceType, [[name, value]], { handling: 'strict' }).filters;
@@ -24,8 +14,6 @@ function invalid(resourceType: string, name: string, value: string): string {
   expect(error.errorName).toBe('INVALID_SEARCH');
   return error.message;
 }
-
-const key = (resourceType: string, code: string, type: string) => ({ resourceType, code, type });
 
 describe('chained parameters (search.html#chaining)', () => {
   it('subject:Patient.name=peter chains to Patient only', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { patientCompartmentTypes } from '../compartments.ts';
-import { FhirError } from '../errors.ts';
 import { getSearchParameter } from '../search-parameters.ts';
 import { compartmentFilter } from './compartment.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown } from './search-test-support.ts';
 
 describe('compartmentFilter (search.html#searchcontexts, compartmentdefinition-patient.html)', () => {
   it('/Patient/123/Observation: observations whose subject or performer is the patient', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
 import { splitUnescaped, unescapeValue } from './escaping.ts';
 import { parseSearchRequest } from './parse-search.ts';
 import type { SearchFilter } from './search-request.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown } from './search-test-support.ts';
 
 function onlyFilter(resourceType: string, name: string, value: string): SearchFilter {
   const request = parseSearchRequest(resourceType, [[name, value]], { handling: 'strict' });

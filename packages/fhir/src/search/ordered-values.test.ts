@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
 import { decimalRange, parseDateValue, parseNumberValue, parseQuantityValue } from './ordered-values.ts';
 import { parseSearchRequest } from './parse-search.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown } from './search-test-support.ts';
 
 describe('decimalRange: implicit precision (search.html#number)', () => {
   it.each([

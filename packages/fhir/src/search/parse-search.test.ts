@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
+import type { FhirError } from '../errors.ts';
 import { parseSearchRequest, type SearchParseOptions } from './parse-search.ts';
 import { DEFAULT_PAGE_SIZE, type SearchFilter, type SearchRequest } from './search-request.ts';
+import { thrown, key } from './search-test-support.ts';
 
 const strict: SearchParseOptions = { handling: 'strict', baseUrl: 'http://example.org/fhir' };
 const lenient: SearchParseOptions = { handling: 'lenient', baseUrl: 'http://example.org/fhir' };
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
 
 function search(resourceType: string, params: [string, string][], options = strict): SearchRequest {
   return parseSearchRequest(resourceType, params, options);
@@ -34,8 +25,6 @@ function invalid(resourceType: string, name: string, value: string): FhirError {
   expect(error.status).toBe(400);
   return error;
 }
-
-const key = (resourceType: string, code: string, type: string) => ({ resourceType, code, type });
 
 describe('a search with no parameters', () => {
   it('has the defaults', () => {

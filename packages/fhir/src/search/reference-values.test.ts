@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
 import { parseSearchRequest } from './parse-search.ts';
 import type { SearchFilter } from './search-request.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown } from './search-test-support.ts';
 
 /** `baseUrl` null: a server that does not know its base url */
 function filterOf(resourceType: string, name: string, value: string, baseUrl: string | null = 'http://example.org/fhir'): SearchFilter {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FhirError } from '../errors.ts';
 import { parseSearchRequest } from './parse-search.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type SearchRequest } from './search-request.ts';
-
-function thrown(run: () => unknown): FhirError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof FhirError) return e;
-    throw e;
-  }
-  throw new Error('expected a FhirError');
-}
+import { thrown, key } from './search-test-support.ts';
 
 function search(resourceType: string, params: [string, string][]): SearchRequest {
   return parseSearchRequest(resourceType, params, { handling: 'strict' });
@@ -22,8 +12,6 @@ function invalid(resourceType: string, params: [string, string][]): string {
   expect(error.errorName).toBe('INVALID_SEARCH');
   return error.message;
 }
-
-const key = (resourceType: string, code: string, type: string) => ({ resourceType, code, type });
 
 describe('_sort (search.html#sort)', () => {
   it('reads keys in priority order with - for descending', () => {
