@@ -2,8 +2,9 @@
  * Who is asking, as the access layer knows it once a bearer token has been verified. Every
  * request above the store carries one; the scoped repository decides with it.
  *
- * Plain data: this module must not verify anything itself, nor read the database. A later
- * issue adds what users and SMART launch bring (fhirUser, patient in context, organisation).
+ * Plain data: this module must not verify anything itself, nor read the database. What a person
+ * may see follows from `fhirUser` (the access policy resolves their roles and relationships from
+ * the record); what an app may do follows from `scopes`, which only ever narrow the policy.
  */
 import { ADMINISTRATOR_SCOPE, parseScopes, type ScopeSet } from './scopes.ts';
 
@@ -14,8 +15,18 @@ export interface AccessContext {
   /** the token's `jti`, for the audit trail */
   readonly tokenId: string;
   readonly expiresAt: Date;
-  /** the `iss` of the token: `urn:kindred:<instance id>` */
+  /** the `iss` of the token: `urn:kindred:<instance id>`, or the sign-in service's issuer url */
   readonly issuer: string;
+  /**
+   * the FHIR resource the signed-in person is (SMART `fhirUser`): "Practitioner/…" for staff and
+   * volunteers, "Patient/…" for a person, "RelatedPerson/…" for a carer. Absent for the built-in
+   * administrator and for system clients, which act by their scopes alone.
+   */
+  readonly fhirUser?: string;
+  /** the patient in context of a SMART launch (`launch/patient`), as a plain id */
+  readonly patient?: string;
+  /** the OAuth client the token was issued to, when it came from the sign-in service */
+  readonly clientId?: string;
 }
 
 /** The subject of tokens for the built-in administrator. */
