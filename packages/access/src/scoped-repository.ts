@@ -218,6 +218,7 @@ export function scopedRepository(repository: Repository, access: AccessContext):
       const counts = await repository.countByType();
       return Object.fromEntries(Object.entries(counts).filter(([type]) => readable(type)));
     },
+    appendAudit: (entries) => repository.appendAudit(entries),
   };
   return Object.freeze(scoped);
 }

@@ -3,6 +3,8 @@ export * from './repository.ts';
 export { openStore, SQLITE_FILE, type Store, type StoreConfig } from './open-store.ts';
 export type { Settings } from './settings.ts';
 export type { Job, JobFile, JobStatus, Jobs } from './jobs.ts';
+export { canonicalJson, type AuditEventInput } from './audit/audit-chain.ts';
+export type { AuditPage, AuditTrail, AuditVerification } from './audit/audit-trail.ts';
 export type { SqlDriver, SqlValue } from './sql/driver.ts';
 export { prepareImport, prepareImportLine, type PreparedImport } from './write/prepare-import.ts';
 export type { PreparedVersion } from './write/prepare-version.ts';

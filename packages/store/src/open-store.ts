@@ -15,6 +15,7 @@ import { loadSearchParamIds, type SearchParamIds } from './search-param-ids.ts';
 import { SqlRepository } from './sql-repository.ts';
 import { sqlSettings, type Settings } from './settings.ts';
 import { sqlJobs, type Jobs } from './jobs.ts';
+import { sqlAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
 
 export type StoreConfig =
   | { kind: 'sqlite'; dataDir: string }
@@ -24,6 +25,8 @@ export interface Store {
   readonly repository: Repository;
   readonly settings: Settings;
   readonly jobs: Jobs;
+  /** the tamper-evident audit trail (append, verify, the events about a patient) */
+  readonly audit: AuditTrail;
   /** the ids of the search parameters in this store's index tables (for preparing imports in worker threads) */
   readonly searchParamIds: SearchParamIds;
   /** the database, for modules of the store package (jobs); nothing above the store uses it */
@@ -73,6 +76,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       repository: new SqlRepository(driver, pids),
       settings: sqlSettings(driver),
       jobs: sqlJobs(driver),
+      audit: sqlAuditTrail(driver),
       searchParamIds: pids,
       driver,
       description,

@@ -10,6 +10,7 @@
 import type { Resource, StoredResource } from '@kindred/fhir';
 import type { SearchRequest } from '@kindred/fhir';
 import type { PreparedImport } from './write/prepare-import.ts';
+import type { AuditEventInput } from './audit/audit-chain.ts';
 
 export interface WriteResult {
   resource: StoredResource;
@@ -121,4 +122,10 @@ export interface Repository {
   exportResources(options: ExportOptions): AsyncIterable<StoredResource>;
   /** the number of current (not deleted) resources of each type */
   countByType(): Promise<Record<string, number>>;
+  /**
+   * Appends AuditEvents to the store's audit trail. Inside `transaction(tx => …)`, `tx.appendAudit`
+   * joins that transaction, so a write and its audit entry commit together or not at all;
+   * outside one it runs in a transaction of its own.
+   */
+  appendAudit(entries: readonly AuditEventInput[]): Promise<void>;
 }

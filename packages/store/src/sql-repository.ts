@@ -28,6 +28,7 @@ import { readHistory } from './history.ts';
 import { importPrepared } from './write/import-resources.ts';
 import { prepareImport, type PreparedImport } from './write/prepare-import.ts';
 import { exportResources } from './export-resources.ts';
+import { appendAuditEntries, type AuditEventInput } from './audit/audit-chain.ts';
 
 function assertKnownType(resourceType: string): void {
   if (!isResourceType(resourceType)) throw new FhirError('NOT_FOUND', `"${resourceType}" is not a FHIR R4 resource type.`);
@@ -180,5 +181,10 @@ export class SqlRepository implements Repository {
   async countByType(): Promise<Record<string, number>> {
     const rows = await this.driver.query<{ type: string; n: number }>('SELECT type, COUNT(*) AS n FROM resource WHERE deleted = 0 GROUP BY type ORDER BY type');
     return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+  }
+
+  async appendAudit(entries: readonly AuditEventInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.inTransaction((_tx, driver) => appendAuditEntries(driver, entries));
   }
 }

@@ -105,4 +105,30 @@ CREATE TABLE job_file (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'audit-trail',
+    // The audit trail (docs/decisions/0009-audit-trail.md): one hash chain of AuditEvents, numbered
+    // by seq without gaps; audit_patient finds a patient's entries by index. The database itself
+    // refuses to change or remove what was written (UPDATE, DELETE and TRUNCATE raise).
+    sql: `
+CREATE TABLE audit_entry (
+  seq BIGINT PRIMARY KEY,
+  recorded BIGINT NOT NULL,
+  content TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_patient (patient_id TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (patient_id, seq));
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit trail is append-only: % on % is refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_patient_append_only BEFORE UPDATE OR DELETE ON audit_patient FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_patient_no_truncate BEFORE TRUNCATE ON audit_patient FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+`,
+  },
 ];

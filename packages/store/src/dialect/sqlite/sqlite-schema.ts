@@ -94,4 +94,25 @@ CREATE TABLE job_file (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'audit-trail',
+    // The audit trail (docs/decisions/0009-audit-trail.md): one hash chain of AuditEvents, numbered
+    // by seq without gaps; audit_patient finds a patient's entries by index. The database itself
+    // refuses to change or remove what was written.
+    sql: `
+CREATE TABLE audit_entry (
+  seq INTEGER PRIMARY KEY,
+  recorded INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_patient (patient_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (patient_id, seq)) WITHOUT ROWID;
+CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be deleted'); END;
+CREATE TRIGGER audit_patient_no_update BEFORE UPDATE ON audit_patient BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_patient_no_delete BEFORE DELETE ON audit_patient BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be deleted'); END;
+`,
+  },
 ];
