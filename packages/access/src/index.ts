@@ -28,3 +28,4 @@ export {
 } from './token-service.ts';
 export { TOKEN_ALG } from './signing-key.ts';
 export { scopedRepository } from './scoped-repository.ts';
+export * from './identity/index.ts';

@@ -9,6 +9,8 @@ import { exportUsage, runExport } from './commands/export.ts';
 import { runToken, tokenUsage } from './commands/token.ts';
 import { runServe, serveUsage } from './commands/serve.ts';
 import { benchUsage, runBench } from './commands/bench.ts';
+import { runUser, userUsage } from './commands/user.ts';
+import { clientUsage, runClient } from './commands/client.ts';
 import { KINDRED_VERSION } from './version.ts';
 
 interface Command {
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   export: { usage: exportUsage, run: runExport },
   token: { usage: tokenUsage, run: runToken },
   bench: { usage: benchUsage, run: runBench },
+  user: { usage: userUsage, run: runUser },
+  client: { usage: clientUsage, run: runClient },
 };
 
 const overview = `Kindred ${KINDRED_VERSION}: one shared FHIR R4 record for health and care in a local area.

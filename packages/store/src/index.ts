@@ -3,6 +3,8 @@ export * from './repository.ts';
 export { openStore, SQLITE_FILE, type Store, type StoreConfig } from './open-store.ts';
 export type { Settings } from './settings.ts';
 export type { Job, JobFile, JobStatus, Jobs } from './jobs.ts';
+export type * from './identity/index.ts';
+export { MessageChannel, type MessageOutbox, type NewOutboxMessage, type OutboxMessage } from './message-outbox.ts';
 export { canonicalJson, type AuditEventInput } from './audit/audit-chain.ts';
 export type { AuditPage, AuditTrail, AuditVerification } from './audit/audit-trail.ts';
 export type { SqlDriver, SqlValue } from './sql/driver.ts';

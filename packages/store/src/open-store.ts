@@ -15,6 +15,8 @@ import { loadSearchParamIds, type SearchParamIds } from './search-param-ids.ts';
 import { SqlRepository } from './sql-repository.ts';
 import { sqlSettings, type Settings } from './settings.ts';
 import { sqlJobs, type Jobs } from './jobs.ts';
+import { sqlIdentityTables, type IdentityTables } from './identity/index.ts';
+import { sqlMessageOutbox, type MessageOutbox } from './message-outbox.ts';
 import { sqlAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
 
 export type StoreConfig =
@@ -25,6 +27,10 @@ export interface Store {
   readonly repository: Repository;
   readonly settings: Settings;
   readonly jobs: Jobs;
+  /** accounts, OAuth clients and the sign-in service's records (used by @kindred/access identity) */
+  readonly identity: IdentityTables;
+  /** messages waiting to be sent (email, SMS, letter) */
+  readonly outbox: MessageOutbox;
   /** the tamper-evident audit trail (append, verify, the events about a patient) */
   readonly audit: AuditTrail;
   /** the ids of the search parameters in this store's index tables (for preparing imports in worker threads) */
@@ -76,6 +82,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       repository: new SqlRepository(driver, pids),
       settings: sqlSettings(driver),
       jobs: sqlJobs(driver),
+      identity: sqlIdentityTables(driver),
+      outbox: sqlMessageOutbox(driver),
       audit: sqlAuditTrail(driver),
       searchParamIds: pids,
       driver,

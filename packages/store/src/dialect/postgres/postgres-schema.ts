@@ -131,4 +131,64 @@ CREATE TRIGGER audit_patient_append_only BEFORE UPDATE OR DELETE ON audit_patien
 CREATE TRIGGER audit_patient_no_truncate BEFORE TRUNCATE ON audit_patient FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 `,
   },
+  {
+    version: 3,
+    name: 'accounts-and-sign-in',
+    // Accounts and the sign-in service (docs/decisions/0010-sign-in-and-smart.md): people who sign
+    // in, registered OAuth clients, one-time password reset tokens (hashes only), the OpenID
+    // Connect provider's records, per-IP rate-limit windows, and the outbox of messages to send.
+    sql: `
+CREATE TABLE account (
+  account_id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  fhir_user TEXT,
+  email TEXT,
+  password_hash TEXT,
+  totp_secret TEXT,
+  totp_required INTEGER NOT NULL,
+  totp_last_step BIGINT,
+  failed_attempts INTEGER NOT NULL,
+  locked_until BIGINT,
+  disabled INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX account_fhir_user ON account (fhir_user);
+
+CREATE TABLE oauth_client (client_id TEXT PRIMARY KEY, name TEXT NOT NULL, registration TEXT NOT NULL, created_at BIGINT NOT NULL);
+
+CREATE TABLE password_reset (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT, created_at BIGINT NOT NULL);
+
+CREATE TABLE oidc_record (
+  model TEXT NOT NULL,
+  id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  grant_id TEXT,
+  user_code TEXT,
+  uid TEXT,
+  expires_at BIGINT,
+  consumed_at BIGINT,
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX oidc_record_grant ON oidc_record (grant_id) WHERE grant_id IS NOT NULL;
+CREATE INDEX oidc_record_uid ON oidc_record (uid) WHERE uid IS NOT NULL;
+CREATE INDEX oidc_record_user_code ON oidc_record (user_code) WHERE user_code IS NOT NULL;
+CREATE INDEX oidc_record_expires ON oidc_record (expires_at);
+
+CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));
+
+CREATE TABLE message_outbox (
+  message_id TEXT PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  template TEXT NOT NULL,
+  personalisation TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  sent_at BIGINT
+);
+CREATE INDEX message_outbox_status ON message_outbox (status, created_at);
+`,
+  },
 ];

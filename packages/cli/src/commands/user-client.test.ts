@@ -1,0 +1,57 @@
+/** `kindred user add` and `kindred client add`, run in-process on a temporary SQLite data folder. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { openStore } from '@kindred/store';
+import { main } from '../main.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kindred-cli-identity-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('kindred user and kindred client', () => {
+  it('adds a staff account with TOTP and prints the otpauth URI once', async () => {
+    const result = await run(['user', 'add', '--data', dir, '--username', 'dr.ali', '--name', 'Dr Ali', '--fhir-user', 'Practitioner/123', '--totp']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Added staff account "dr.ali"/);
+    expect(result.out).toMatch(/^otpauth:\/\/totp\/Kindred:dr\.ali\?/m);
+    const store = await openStore({ kind: 'sqlite', dataDir: dir });
+    try {
+      expect(await store.identity.accounts.byUsername('dr.ali')).toMatchObject({ fhirUser: 'Practitioner/123', totpRequired: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a staff account without TOTP, and a duplicate username', async () => {
+    expect(await run(['user', 'add', '--data', dir, '--username', 'nurse', '--name', 'N', '--fhir-user', 'Practitioner/1'])).toMatchObject({ code: 1, err: expect.stringMatching(/--totp/) as string });
+    expect((await run(['user', 'add', '--data', dir, '--username', 'dr.ali', '--name', 'A', '--fhir-user', 'Patient/1'])).code).toBe(1);
+    expect((await run(['user', 'add', '--data', dir, '--name', 'A'])).code).toBe(2);
+  });
+
+  it('registers a public app and a backend service', async () => {
+    const app = await run(['client', 'add', '--data', dir, '--client-id', 'app', '--name', 'App', '--redirect-uri', 'https://app.example/cb', '--public']);
+    expect(app).toMatchObject({ code: 0, out: expect.stringMatching(/public client "app".*authorization_code/) as string });
+    const jwksFile = join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-384', x: 'a', y: 'b', kid: 'k' }] }));
+    const service = await run(['client', 'add', '--data', dir, '--client-id', 'svc', '--name', 'Service', '--jwks', jwksFile, '--scope', 'system/Patient.rs']);
+    expect(service).toMatchObject({ code: 0, out: expect.stringMatching(/confidential client "svc".*client_credentials/) as string });
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-384', x: 'a', y: 'b', d: 'PRIVATE-D-VALUE' }] }));
+    const leaked = await run(['client', 'add', '--data', dir, '--client-id', 'svc2', '--name', 'Service', '--jwks', jwksFile]);
+    expect(leaked.code).toBe(1);
+    expect(leaked.err).not.toContain('PRIVATE-D-VALUE');
+  });
+});
