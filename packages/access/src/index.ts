@@ -29,3 +29,4 @@ export {
 export { TOKEN_ALG } from './signing-key.ts';
 export { scopedRepository } from './scoped-repository.ts';
 export * from './identity/index.ts';
+export * from './audit/index.ts';
