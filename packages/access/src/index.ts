@@ -23,10 +23,11 @@ export {
   bearerFromAuthorization,
   createTokenService,
   type IssueOptions,
+  type SignInTrust,
   type TokenService,
   type TokenServiceOptions,
 } from './token-service.ts';
-export { TOKEN_ALG } from './signing-key.ts';
+export { TOKEN_ALG, loadProviderSigningJwk } from './signing-key.ts';
 export { scopedRepository } from './scoped-repository.ts';
 export * from './identity/index.ts';
 export * from './audit/index.ts';

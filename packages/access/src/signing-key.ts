@@ -4,7 +4,9 @@
  * same store signs and verifies with the same key.
  *
  * The private key is read from the database into a non-extractable CryptoKey and goes nowhere
- * else: this module must not log it, write it to a file, or hand out anything but public keys.
+ * else: this module must not log it or write it to a file. The one exception is
+ * `loadProviderSigningJwk`, which hands it to the sign-in service (oidc-provider) in the same
+ * process, so that one key and one JWKS serve both kinds of token.
  */
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
@@ -88,4 +90,13 @@ export async function loadSigningKey(settings: Settings): Promise<SigningKey> {
 /** The id of this Kindred instance (shared by every node on the same store), made on first use. */
 export function loadInstanceId(settings: Settings): Promise<string> {
   return settings.getOrCreate(INSTANCE_ID_SETTING, () => randomUUID());
+}
+
+/**
+ * The signing key as a private JWK (with kid, alg and use) for Kindred's OpenID Connect provider
+ * in this process, which needs it in that form; never for anything that leaves the process.
+ */
+export async function loadProviderSigningJwk(settings: Settings): Promise<JWK> {
+  const stored = parseStoredKey(await settings.getOrCreate(SIGNING_KEY_SETTING, newStoredKey));
+  return { ...stored.jwk, kid: stored.kid, alg: TOKEN_ALG, use: 'sig' };
 }

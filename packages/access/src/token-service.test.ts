@@ -68,7 +68,7 @@ async function ready(now = Date.now()) {
   const service = createTokenService(settings, { now: () => now });
   const issuer = await service.issuer();
   const iat = Math.floor(now / 1000);
-  const good: JWTPayload = { iss: issuer, sub: 'administrator', scope: 'system/*.cruds', iat, exp: iat + 600, jti: 'test-token' };
+  const good: JWTPayload = { iss: issuer, aud: issuer, sub: 'administrator', scope: 'system/*.cruds', iat, exp: iat + 600, jti: 'test-token' };
   return { settings, service, issuer, good, key: await storedKey(settings) };
 }
 
@@ -92,14 +92,15 @@ describe('createTokenService', () => {
     expect((await service.verify(`Bearer ${token}`)).tokenId).toBe(access.tokenId);
   });
 
-  it('carries the claims and header a verifier expects (ES256, kid, at+jwt, iss, sub, scope, iat, exp, jti)', async () => {
+  it('carries the claims and header a verifier expects (ES256, kid, at+jwt, iss, aud, sub, scope, iat, exp, jti)', async () => {
     const service = createTokenService(memorySettings());
     const token = await service.issueAdministratorToken({ scope: 'system/Patient.rs openid', lifetimeSeconds: 120 });
     const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<string, unknown>);
     const jwks = await service.publicJwks();
     expect(header).toEqual({ alg: 'ES256', kid: jwks.keys[0]?.kid, typ: 'at+jwt' });
-    expect(Object.keys(payload ?? {}).sort()).toEqual(['exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
+    expect(Object.keys(payload ?? {}).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
     expect(payload?.scope).toBe('system/Patient.rs openid');
+    expect(payload?.aud).toBe(payload?.iss);
     expect(Number(payload?.exp) - Number(payload?.iat)).toBe(120);
   });
 
@@ -278,5 +279,31 @@ describe('bearerFromAuthorization', () => {
     }
     expect(error).toBeInstanceOf(FhirError);
     expect((error as FhirError).status).toBe(401);
+  });
+});
+
+describe('audiences and the sign-in service', () => {
+  const trust = { issuer: 'https://kindred.example/auth', audience: 'https://kindred.example/fhir' };
+
+  it('refuses a token without an audience, or for another audience, saying so', async () => {
+    const { service, good, key } = await ready();
+    const { aud: _aud, ...withoutAud } = good;
+    await expect401(service.verify(await key.sign(withoutAud)), /has no audience/);
+    await expect401(service.verify(await key.sign({ ...good, aud: 'https://other.example/fhir' })), /issued for another audience \("https:\/\/other\.example\/fhir"\)/);
+  });
+
+  it('accepts the sign-in service\'s SMART tokens only once trusted, only for the FHIR base, and fills the launch context', async () => {
+    const { service, good, key } = await ready();
+    const smart = { ...good, iss: trust.issuer, aud: trust.audience, sub: 'account-1', scope: 'launch/patient patient/Observation.rs', client_id: 'growth-chart', fhirUser: 'Patient/p1', patient: 'p1' };
+    const token = await key.sign(smart);
+    await expect401(service.verify(token), /issued by "https:\/\/kindred\.example\/auth", not by this Kindred/);
+    const trusting = service.trusting(trust);
+    const access = await trusting.verify(token);
+    expect(access).toMatchObject({ subject: 'account-1', issuer: trust.issuer, fhirUser: 'Patient/p1', patient: 'p1', clientId: 'growth-chart' });
+    expect(access.scopes.hasPatientScopes).toBe(true);
+    await expect401(trusting.verify(await key.sign({ ...smart, aud: good.iss })), /another audience/);
+    await expect401(trusting.verify(await key.sign({ ...smart, patient: 'not/an id' })), /invalid "patient" claim/);
+    // the administrator's tokens still work on the trusting service
+    expect((await trusting.verify(await key.sign(good))).subject).toBe('administrator');
   });
 });

@@ -1,6 +1,9 @@
 /**
  * Bearer tokens: issues signed JWT access tokens for the built-in administrator (`kindred token`)
- * and verifies the tokens every FHIR route requires, turning one into an AccessContext.
+ * and verifies the tokens every FHIR route requires, turning one into an AccessContext. Two kinds
+ * are accepted, both signed with the store's one key: the administrator's (issuer and audience
+ * `urn:kindred:<instance id>`) and, once the server trusts its sign-in service (`trusting`), the
+ * SMART access tokens that service issues (its issuer url, audience the FHIR base url, RFC 9068).
  *
  * Every failure to verify is a FhirError UNAUTHENTICATED (401) that says what is wrong, so a
  * person can fix it; never a 500, and never a token accepted on a guess. This module must not
@@ -32,6 +35,14 @@ export interface IssueOptions {
   lifetimeSeconds?: number;
 }
 
+/** Kindred's own sign-in service, whose access tokens a server accepts as well as the administrator's. */
+export interface SignInTrust {
+  /** the OpenID Connect provider's issuer url, e.g. "https://kindred.example.org/auth" */
+  issuer: string;
+  /** the FHIR base url its tokens are for (their `aud`), e.g. "https://kindred.example.org/fhir" */
+  audience: string;
+}
+
 export interface TokenService {
   /** a signed access token for the built-in administrator; refuses patient/ scopes and bad scope strings (400) */
   issueAdministratorToken(options?: IssueOptions): Promise<string>;
@@ -39,8 +50,13 @@ export interface TokenService {
   verify(bearer: string): Promise<AccessContext>;
   /** the public keys that verify Kindred's tokens, as a JWK Set (RFC 7517 §5) */
   publicJwks(): Promise<{ keys: JWK[] }>;
-  /** `urn:kindred:<instance id>`, the `iss` of every token this store's Kindred issues */
+  /** `urn:kindred:<instance id>`, the `iss` (and `aud`) of the administrator's tokens */
   issuer(): Promise<string>;
+  /**
+   * A service that also accepts the access tokens of the sign-in service `trust` describes
+   * (sharing this one's key and cache). The server calls this once it knows its public address.
+   */
+  trusting(trust: SignInTrust): TokenService;
 }
 
 export interface TokenServiceOptions {
@@ -132,6 +148,30 @@ function explainVerifyFailure(error: unknown, issuer: string): FhirError {
   return error instanceof FhirError ? error : new FhirError('INTERNAL', 'The bearer token could not be checked.', { cause: error });
 }
 
+function audiencesOf(payload: JWTPayload): string[] {
+  const { aud } = payload;
+  return typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
+/** RFC 9068 §4 and RFC 8725 §3.9: a token is accepted only by the audience it was issued for. */
+function checkAudience(payload: JWTPayload, accepted: readonly string[]): void {
+  const audiences = audiencesOf(payload);
+  if (audiences.length === 0) throw unauthenticated(`has no audience ("aud" claim); Kindred accepts only tokens issued for it; ${GET_A_TOKEN}.`);
+  if (!audiences.some((a) => accepted.includes(a))) {
+    throw unauthenticated(`was issued for another audience (${audiences.map((a) => `"${a}"`).join(', ')}), not for this server (${accepted.map((a) => `"${a}"`).join(' or ')}).`);
+  }
+}
+
+function optionalText(payload: JWTPayload, claim: string, pattern: RegExp): string | undefined {
+  const value = payload[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) throw unauthenticated(`has an invalid "${claim}" claim.`);
+  return value;
+}
+
+const FHIR_USER_CLAIM = /^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
 function contextFrom(payload: JWTPayload, issuer: string, nowSeconds: number): AccessContext {
   const { sub, jti, exp, iat, scope } = payload;
   // jose checks `iat` only against a maximum age; a token stamped later than now (beyond the
@@ -150,7 +190,21 @@ function contextFrom(payload: JWTPayload, issuer: string, nowSeconds: number): A
     const why = isFhirError(error) ? error.message.replace(/^invalid_scope: /, '') : String(error);
     throw unauthenticated(`carries a scope Kindred cannot honour: ${why}`, error);
   }
-  return Object.freeze({ subject: sub, scopes, tokenId: jti, expiresAt: new Date(exp * 1000), issuer });
+  // SMART App Launch 2.0 ("Launch context arrives with your access_token"): the patient in
+  // context and the signed-in user travel in the token, so every node can verify them alone.
+  const fhirUser = optionalText(payload, 'fhirUser', FHIR_USER_CLAIM);
+  const patient = optionalText(payload, 'patient', FHIR_ID);
+  const clientId = optionalText(payload, 'client_id', /^[\x21-\x7e]{1,128}$/);
+  return Object.freeze({
+    subject: sub,
+    scopes,
+    tokenId: jti,
+    expiresAt: new Date(exp * 1000),
+    issuer,
+    ...(fhirUser !== undefined ? { fhirUser } : {}),
+    ...(patient !== undefined ? { patient } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+  });
 }
 
 /** The token from an HTTP `Authorization` header value; 401 saying what is wrong when there is none. */
@@ -167,11 +221,19 @@ const VERIFIED_CACHE_SIZE = 1000;
 const VERIFIED_CACHE_MS = 60_000;
 
 export function createTokenService(settings: Settings, options: TokenServiceOptions = {}): TokenService {
-  const now = options.now ?? Date.now;
+  return tokenService(settings, options.now ?? Date.now, undefined, undefined);
+}
+
+interface Shared {
+  keys: () => Promise<KeyMaterial>;
+  verified: Map<string, { access: AccessContext; until: number }>;
+}
+
+function tokenService(settings: Settings, now: () => number, trust: SignInTrust | undefined, shared: Shared | undefined): TokenService {
   // Loaded once per service and kept for its life: one settings read, not one per request.
   // A failed load is forgotten so that the next call tries again.
   let material: Promise<KeyMaterial> | undefined;
-  const keys = (): Promise<KeyMaterial> => {
+  const keys = shared?.keys ?? ((): Promise<KeyMaterial> => {
     material ??= (async () => {
       const [instanceId, active] = await Promise.all([loadInstanceId(settings), loadSigningKey(settings)]);
       return { issuer: `urn:kindred:${instanceId}`, active, verifiers: new Map([[active.kid, active]]) };
@@ -180,12 +242,12 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       throw error;
     });
     return material;
-  };
+  });
 
   // Tokens already verified, so that a client's every request does not pay for a signature check.
   // An entry never outlives the token's expiry, and lasts at most a minute so that anything
   // issue 3 adds to verification (revocation, session checks) takes effect soon.
-  const verified = new Map<string, { access: AccessContext; until: number }>();
+  const verified = shared?.verified ?? new Map<string, { access: AccessContext; until: number }>();
   const remember = (token: string, access: AccessContext): AccessContext => {
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
     verified.set(token, { access, until: Math.min(access.expiresAt.getTime(), now() + VERIFIED_CACHE_MS) });
@@ -201,6 +263,7 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       return new SignJWT({ scope: scopes.toString() })
         .setProtectedHeader({ alg: TOKEN_ALG, kid: active.kid, typ: ACCESS_TOKEN_TYPE })
         .setIssuer(issuer)
+        .setAudience(issuer)
         .setSubject(ADMINISTRATOR)
         .setIssuedAt(iat)
         .setExpirationTime(iat + lifetime)
@@ -222,10 +285,11 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       }
       if (header.alg !== TOKEN_ALG) throw unauthenticated(`is signed with ${header.alg}; Kindred accepts only ${TOKEN_ALG}.`);
       const { issuer, verifiers } = await keys();
+      const issuers = trust === undefined ? [issuer] : [issuer, trust.issuer];
       const key = header.kid === undefined ? undefined : verifiers.get(header.kid);
       if (!key) {
         const iss = unverifiedClaims(token)?.iss;
-        if (typeof iss === 'string' && iss !== issuer) throw unauthenticated(`was issued by "${iss}", not by this Kindred (${issuer}); ${GET_A_TOKEN}.`);
+        if (typeof iss === 'string' && !issuers.includes(iss)) throw unauthenticated(`was issued by "${iss}", not by this Kindred (${issuers.join(' or ')}); ${GET_A_TOKEN}.`);
         throw unauthenticated(
           header.kid === undefined
             ? 'does not name its signing key (no "kid" header).'
@@ -235,16 +299,18 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
       try {
         const { payload } = await jwtVerify(token, key.publicKey, {
           algorithms: [TOKEN_ALG],
-          issuer,
+          issuer: issuers,
           typ: ACCESS_TOKEN_TYPE,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           currentDate: new Date(now()),
           requiredClaims: ['sub', 'iat', 'exp', 'jti', 'scope'],
         });
-        return remember(token, contextFrom(payload, issuer, now() / 1000));
+        // The administrator's tokens are for this instance; the sign-in service's for the FHIR base.
+        checkAudience(payload, payload.iss === issuer ? [issuer, ...(trust ? [trust.audience] : [])] : [trust?.audience ?? issuer]);
+        return remember(token, contextFrom(payload, String(payload.iss), now() / 1000));
       } catch (error) {
         if (isFhirError(error)) throw error;
-        throw explainVerifyFailure(error, issuer);
+        throw explainVerifyFailure(error, issuers.join(' or '));
       }
     },
 
@@ -255,6 +321,10 @@ export function createTokenService(settings: Settings, options: TokenServiceOpti
 
     async issuer(): Promise<string> {
       return (await keys()).issuer;
+    },
+
+    trusting(next: SignInTrust): TokenService {
+      return tokenService(settings, now, Object.freeze({ issuer: next.issuer, audience: next.audience.replace(/\/+$/, '') }), { keys, verified: new Map() });
     },
   };
 }
