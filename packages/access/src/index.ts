@@ -30,4 +30,5 @@ export {
 export { TOKEN_ALG, loadProviderSigningJwk } from './signing-key.ts';
 export { scopedRepository } from './scoped-repository.ts';
 export * from './identity/index.ts';
+export * from './policy/index.ts';
 export * from './audit/index.ts';

@@ -23,6 +23,10 @@ function collectReached(filter: SearchFilter, into: Set<string>): void {
       into.add(filter.sourceType);
       collectReached(filter.filter, into);
       return;
+    case 'all':
+    case 'any':
+      for (const inner of filter.filters) collectReached(inner, into);
+      return;
     // Listed one by one, so a new kind of filter cannot slip past without a decision here: each
     // of these reads only the searched resource's own elements (a reference filter compares the
     // reference it holds; a compartment filter is a set of such references).

@@ -53,6 +53,7 @@ export const ErrorCatalogue = {
   UNSUPPORTED: { status: 400, code: IssueType.notSupported, summary: 'The request asks for something Kindred does not support.' },
   UNAUTHENTICATED: { status: 401, code: IssueType.login, summary: 'No valid bearer token was given.' },
   FORBIDDEN: { status: 403, code: IssueType.forbidden, summary: 'The token does not allow this action.' },
+  ACCESS_DENIED: { status: 403, code: IssueType.forbidden, summary: 'The access policy does not allow this person to do this.' },
   NOT_FOUND: { status: 404, code: IssueType.notFound, summary: 'No such resource, version, type or route.' },
   METHOD_NOT_ALLOWED: { status: 405, code: IssueType.notSupported, summary: 'This HTTP method is not allowed here.' },
   NOT_ACCEPTABLE: { status: 406, code: IssueType.notSupported, summary: 'Kindred answers in FHIR JSON only.' },

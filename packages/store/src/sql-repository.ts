@@ -126,7 +126,7 @@ export class SqlRepository implements Repository {
 
   async search(request: SearchRequest): Promise<SearchPage> {
     assertKnownType(request.resourceType);
-    const ctx = { pids: this.pids, now: Date.now() };
+    const ctx = { pids: this.pids, now: Date.now(), ...(request.restriction ? { restriction: request.restriction } : {}) };
     const compiled = compileFilters(request, ctx);
     const lead = await chooseLead(this.driver, request, compiled);
     // _total: counted when asked for (accurate or estimate), or for _summary=count; otherwise
@@ -151,7 +151,7 @@ export class SqlRepository implements Repository {
       hasMore && last
         ? encodeCursor({ rid: Number(last.rid), keys: Array.from({ length: page.keyCount }, (_, i) => (last[`k${i}`] ?? null) as string | number | null) })
         : undefined;
-    const included = await loadIncludes(this.driver, this.pids, located, request.include, request.revinclude);
+    const included = await loadIncludes(this.driver, ctx, located, request.include, request.revinclude);
     return {
       matches: located.map((l) => l.resource),
       included: included.map((l) => l.resource),

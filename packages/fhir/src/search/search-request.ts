@@ -75,7 +75,19 @@ export type SearchFilter =
   /** `_has:Observation:patient:code=x`: resources referenced through `referenceParam` by a `sourceType` matching `filter` */
   | { kind: 'has'; sourceType: string; referenceParam: ParamKey; filter: SearchFilter }
   /** `/Patient/123/Observation`: resources in the Patient compartment of `id` (http://hl7.org/fhir/R4/compartmentdefinition.html) */
-  | { kind: 'compartment'; compartmentType: 'Patient'; id: string; params: ParamKey[] };
+  | { kind: 'compartment'; compartmentType: 'Patient'; id: string; params: ParamKey[] }
+  /** every filter holds (AND). Never parsed from a URL: the access policy builds these. */
+  | { kind: 'all'; filters: SearchFilter[] }
+  /** at least one filter holds (OR). Never parsed from a URL: the access policy builds these. */
+  | { kind: 'any'; filters: SearchFilter[] };
+
+/**
+ * What the caller may see of each resource type, as the access policy decides: a filter that
+ * every resource of that type must satisfy to be returned, included, or looked into by a chain
+ * or `_has` (so nothing hidden can leak through a match, a count or an include); 'none' hides the
+ * type; undefined leaves it unrestricted.
+ */
+export type SearchRestriction = (resourceType: string) => SearchFilter | 'none' | undefined;
 
 export interface SortRule {
   /** `_id`, `_lastUpdated`, or a parameter of the searched type */
@@ -116,6 +128,8 @@ export interface SearchRequest {
   cursor?: string;
   /** parameters that were not used (lenient handling), reported back as an OperationOutcome */
   ignored: { name: string; reason: string }[];
+  /** set by the access layer, never from a URL: see SearchRestriction */
+  restriction?: SearchRestriction;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -5,8 +5,8 @@
  * (`alias.rid IN (…)`) so that the most selective filter of a search leads the query plan
  * instead of every resource of the type being scanned.
  */
-import { FhirError, normalizeString, type ParamKey, type SearchFilter, type SearchParamType } from '@kindred/fhir';
-import { and, join, list, or, raw, sql, FALSE, type Fragment } from '../sql/fragment.ts';
+import { FhirError, normalizeString, type ParamKey, type SearchFilter, type SearchParamType, type SearchRestriction } from '@kindred/fhir';
+import { and, join, list, or, raw, sql, FALSE, TRUE, type Fragment } from '../sql/fragment.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
 import { dateCondition, lastUpdatedCondition, numberCondition } from './compile-ranges.ts';
 import { termKey } from '../write/term-key.ts';
@@ -25,6 +25,21 @@ export interface CompiledFilter {
 export interface FilterContext {
   pids: SearchParamIds;
   now: number;
+  /** the access policy's filter per type (see SearchRestriction); applied to chain targets and `_has` sources too */
+  restriction?: SearchRestriction;
+}
+
+/**
+ * The condition the access policy puts on rows of `type` aliased `alias`: TRUE when unrestricted,
+ * FALSE when the type is hidden. It is compiled without the restriction itself, so that the
+ * policy's own chains and `_has` (which the policy writes to decide) are not restricted again.
+ */
+export function restrictionCondition(alias: string, type: string, ctx: FilterContext): Fragment {
+  const rule = ctx.restriction?.(type);
+  if (rule === undefined) return TRUE;
+  if (rule === 'none') return FALSE;
+  const { restriction: _unused, ...unrestricted } = ctx;
+  return compileFilter(rule, alias, type, unrestricted).condition;
 }
 
 const TABLE_OF_TYPE: Partial<Record<SearchParamType, string>> = {
@@ -175,6 +190,23 @@ export function compileFilter(filter: SearchFilter, alias: string, aliasType: st
       return compileChain(filter, alias, ctx);
     case 'has':
       return compileHas(filter, alias, aliasType, ctx);
+    case 'all': {
+      const parts = filter.filters.map((f) => compileFilter(f, alias, aliasType, ctx));
+      if (parts.length === 0) return { condition: TRUE, rank: 99 };
+      const lead = parts.reduce((best, p) => (p.driving && (!best.driving || p.rank < best.rank) ? p : best), parts[0]!);
+      const condition = and(parts.map((p) => p.condition));
+      if (!lead.driving) return { condition, rank: 99 };
+      // one part finds candidates through its index; the others are checked on each of them
+      const driving = and([lead.driving, ...parts.filter((p) => p !== lead).map((p) => p.condition)]);
+      return { condition, driving, ...(lead.source ? { source: lead.source } : {}), rank: lead.rank };
+    }
+    case 'any': {
+      const parts = filter.filters.map((f) => compileFilter(f, alias, aliasType, ctx));
+      if (parts.length === 0) return { condition: FALSE, rank: 1 };
+      const condition = or(parts.map((p) => p.condition));
+      if (!parts.every((p) => p.driving)) return { condition, rank: 99 };
+      return { condition, driving: or(parts.map((p) => p.driving!)), rank: Math.max(...parts.map((p) => p.rank)) + 1 };
+    }
     case 'compartment': {
       // The compartment's own resource is in it (Patient/123 is in Patient 123's compartment): the
       // compartment definition lists it as `_id` (http://hl7.org/fhir/R4/compartmentdefinition.html).
@@ -206,7 +238,8 @@ function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): C
   const a = raw(alias);
   const targets = filter.targets.map((target) => {
     const inner = compileFilter(target.filter, 't', target.type, ctx);
-    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${inner.driving ?? inner.condition}`;
+    const allowed = restrictionCondition('t', target.type, ctx);
+    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${inner.driving ?? inner.condition} AND ${allowed}`;
     return {
       rank: inner.rank,
       source: sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE ${live} AND i.pid = ${pid}`,
@@ -231,7 +264,8 @@ function compileHas(filter: HasFilter, alias: string, aliasType: string, ctx: Fi
   const pid = pidOf(ctx, filter.referenceParam);
   const a = raw(alias);
   const s = compileFilter(filter.filter, 's', filter.sourceType, ctx);
-  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition}`;
+  const allowed = restrictionCondition('s', filter.sourceType, ctx);
+  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition} AND ${allowed}`;
   // The type is a literal, never the outer row's column: a subquery tied to the outer row would be
   // run again for every row.
   const source = sql`SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND ${referrer}`;

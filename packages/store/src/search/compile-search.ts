@@ -7,7 +7,7 @@
 import { FhirError, type SearchRequest, type SortRule } from '@kindred/fhir';
 import { and, join, or, raw, sql, type Fragment } from '../sql/fragment.ts';
 import type { SqlValue } from '../sql/driver.ts';
-import { compileFilter, type CompiledFilter, type FilterContext } from './compile-filter.ts';
+import { compileFilter, restrictionCondition, type CompiledFilter, type FilterContext } from './compile-filter.ts';
 
 export interface CursorPosition {
   keys: SqlValue[];
@@ -22,7 +22,11 @@ export interface CursorPosition {
 export type Lead = number | undefined;
 
 export function compileFilters(request: SearchRequest, ctx: FilterContext): CompiledFilter[] {
-  return request.filters.map((f) => compileFilter(f, 'r', request.resourceType, ctx));
+  const compiled = request.filters.map((f) => compileFilter(f, 'r', request.resourceType, ctx));
+  // The access policy's condition is one more filter: in the page query and the count alike, so
+  // neither a match nor `_total` can show what the caller may not see.
+  if (ctx.restriction?.(request.resourceType) === undefined) return compiled;
+  return [...compiled, { condition: restrictionCondition('r', request.resourceType, ctx), rank: 99 }];
 }
 
 /** The filter with a driving form and the lowest rank (the backend's planner may still reorder). */

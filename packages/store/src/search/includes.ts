@@ -4,10 +4,11 @@
  * `:iterate` keep following from what was just added, until nothing new appears. Only live
  * resources are added, each once, never repeating a match.
  */
-import { FhirError, searchParametersOf, type IncludeRule, type StoredResource } from '@kindred/fhir';
-import { list, raw, sql, type Fragment } from '../sql/fragment.ts';
+import { FhirError, resourceTypes, searchParametersOf, type IncludeRule, type StoredResource } from '@kindred/fhir';
+import { and, list, or, raw, sql, type Fragment } from '../sql/fragment.ts';
 import type { SqlDriver } from '../sql/driver.ts';
 import type { SearchParamIds } from '../search-param-ids.ts';
+import { restrictionCondition, type FilterContext } from './compile-filter.ts';
 
 export interface Located {
   rid: number;
@@ -36,14 +37,40 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/**
+ * What the access policy allows of included rows aliased `alias` that may be of any of `types`:
+ * each type's own condition, so that an include never brings in a resource the caller could not
+ * read directly.
+ */
+function allowedIncluded(alias: string, types: readonly string[] | undefined, ctx: FilterContext): Fragment {
+  if (!ctx.restriction) return raw('');
+  const candidates = types ?? resourceTypes;
+  const a = raw(alias);
+  return sql` AND ${or(candidates.map((t) => and([sql`${a}.type = ${t}`, restrictionCondition(alias, t, ctx)])))}`;
+}
+
+/** The types a rule's references may point at; undefined when any type. */
+function targetTypesOf(rule: IncludeRule): readonly string[] | undefined {
+  if (rule.targetType) return [rule.targetType];
+  const params = searchParametersOf(rule.sourceType);
+  const chosen = rule.paramCode === '*' ? [...params.values()].filter((p) => p.type === 'reference') : [params.get(rule.paramCode)].filter((p) => p !== undefined);
+  const targets = new Set<string>();
+  for (const param of chosen) {
+    if (!param.target || param.target.length === 0) return undefined;
+    for (const t of param.target) targets.add(t);
+  }
+  return [...targets];
+}
+
 /** Targets of the rule's references held by `sources`. */
-async function followOut(driver: SqlDriver, rule: IncludeRule, sources: readonly Located[], pids: SearchParamIds): Promise<Located[]> {
+async function followOut(driver: SqlDriver, rule: IncludeRule, sources: readonly Located[], ctx: FilterContext): Promise<Located[]> {
   const from = sources.filter((s) => s.resource.resourceType === rule.sourceType).map((s) => s.rid);
-  const pidList = referencePids(rule, pids);
+  const pidList = referencePids(rule, ctx.pids);
   if (from.length === 0 || pidList.length === 0) return [];
+  const allowed = allowedIncluded('t', targetTypesOf(rule), ctx);
   const out: Located[] = [];
   for (const part of chunks(from)) {
-    const typeFilter = rule.targetType ? sql` AND t.type = ${rule.targetType}` : raw('');
+    const typeFilter = rule.targetType ? sql` AND t.type = ${rule.targetType}${allowed}` : allowed;
     out.push(
       ...(await fetchRows(
         driver,
@@ -55,9 +82,10 @@ async function followOut(driver: SqlDriver, rule: IncludeRule, sources: readonly
 }
 
 /** Resources of the rule's source type whose references point at `targets`. */
-async function followIn(driver: SqlDriver, rule: IncludeRule, targets: readonly Located[], pids: SearchParamIds): Promise<Located[]> {
-  const pidList = referencePids(rule, pids);
+async function followIn(driver: SqlDriver, rule: IncludeRule, targets: readonly Located[], ctx: FilterContext): Promise<Located[]> {
+  const pidList = referencePids(rule, ctx.pids);
   if (pidList.length === 0) return [];
+  const allowed = allowedIncluded('s', [rule.sourceType], ctx);
   const byType = new Map<string, string[]>();
   for (const t of targets) {
     if (rule.targetType && t.resource.resourceType !== rule.targetType) continue;
@@ -69,7 +97,7 @@ async function followIn(driver: SqlDriver, rule: IncludeRule, targets: readonly 
       out.push(
         ...(await fetchRows(
           driver,
-          sql`SELECT DISTINCT s.rid, v.content FROM idx_reference i JOIN resource s ON s.rid = i.rid JOIN resource_version v ON v.rid = s.rid AND v.version = s.version WHERE i.target_id IN (${list(part)}) AND i.target_type = ${type} AND i.pid IN (${list(pidList)}) AND s.type = ${rule.sourceType} AND s.deleted = 0`,
+          sql`SELECT DISTINCT s.rid, v.content FROM idx_reference i JOIN resource s ON s.rid = i.rid JOIN resource_version v ON v.rid = s.rid AND v.version = s.version WHERE i.target_id IN (${list(part)}) AND i.target_type = ${type} AND i.pid IN (${list(pidList)}) AND s.type = ${rule.sourceType} AND s.deleted = 0${allowed}`,
         )),
       );
     }
@@ -79,7 +107,7 @@ async function followIn(driver: SqlDriver, rule: IncludeRule, targets: readonly 
 
 export async function loadIncludes(
   driver: SqlDriver,
-  pids: SearchParamIds,
+  ctx: FilterContext,
   matches: readonly Located[],
   include: readonly IncludeRule[],
   revinclude: readonly IncludeRule[],
@@ -92,8 +120,8 @@ export async function loadIncludes(
     // The first round applies every rule to the matches; later rounds only the :iterate ones to what was just added.
     const rules = (rs: readonly IncludeRule[]): readonly IncludeRule[] => (round === 0 ? rs : rs.filter((r) => r.iterate));
     const found: Located[] = [];
-    for (const rule of rules(include)) found.push(...(await followOut(driver, rule, frontier, pids)));
-    for (const rule of rules(revinclude)) found.push(...(await followIn(driver, rule, frontier, pids)));
+    for (const rule of rules(include)) found.push(...(await followOut(driver, rule, frontier, ctx)));
+    for (const rule of rules(revinclude)) found.push(...(await followIn(driver, rule, frontier, ctx)));
     const fresh: Located[] = [];
     for (const f of found) {
       if (seen.has(f.rid)) continue;

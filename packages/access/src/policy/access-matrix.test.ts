@@ -1,0 +1,197 @@
+/**
+ * The access matrix: for each role in a small area (GP, receptionist, hospital clinician, mental
+ * health clinician, social worker, volunteer, privacy officer, a person, carers with, without and
+ * with an expired consent, another practice's clinician, a system client), what they may read,
+ * search, include, count, reach through chains and `_has`, see in history and compartments,
+ * export, and write; on SQLite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
+import type { Repository } from '@kindred/store';
+import { testBackends, type TestStore } from '@kindred/store/testing';
+import { AREA, accessOf, observation, type Who } from './area-fixture.ts';
+import { accessibleRecord } from './accessible-record.ts';
+import { defaultAccessPolicy } from './policy-config.ts';
+
+const backends = await testBackends();
+const policy = defaultAccessPolicy();
+
+async function errorOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof FhirError) return `${error.status}`;
+    throw error;
+  }
+  return 'ok';
+}
+
+function ids(resources: readonly StoredResource[]): string[] {
+  return resources.map((r) => `${r.resourceType}/${r.id}`).sort();
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip !== undefined)(`access matrix on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
+    let store: TestStore;
+    const as = async (who: Who): Promise<Repository> => (await accessibleRecord(store.repository, accessOf(who), policy)).repository;
+    const find = async (who: Who, type: string, query = ''): Promise<string[]> => {
+      const page = await (await as(who)).search(parseSearchRequest(type, [...new URLSearchParams(query)], { handling: 'strict' }));
+      return ids([...page.matches, ...page.included]);
+    };
+    const total = async (who: Who, type: string, query: string): Promise<number | undefined> =>
+      (await (await as(who)).search(parseSearchRequest(type, [...new URLSearchParams(`${query}&_total=accurate`)], { handling: 'strict' }))).total;
+
+    beforeAll(async () => {
+      store = await backend.open();
+      for (const resource of AREA) await store.repository.update(resource);
+    });
+    afterAll(async () => store?.close());
+
+    // Reading one resource: 'ok', 404 (not part of a record they may see) or 403 (a type their role never sees).
+    const reads: [Who, Record<string, string>][] = [
+      ['gpClinician', { 'Patient/alice': 'ok', 'Patient/dave': 'ok', 'Patient/carol': '404', 'Observation/obs-bp': 'ok', 'Observation/obs-sexual-health': 'ok', 'Condition/cond-safeguarding': 'ok', 'Consent/consent-ruth': 'ok', 'Task/task-dave': 'ok' }],
+      ['receptionist', { 'Patient/alice': 'ok', 'Patient/carol': '404', 'Observation/obs-bp': '403', 'Consent/consent-ruth': 'ok' }],
+      ['otherGpClinician', { 'Patient/alice': '404', 'Patient/carol': 'ok', 'Observation/obs-bp': '404', 'Observation/obs-carol': 'ok', 'RelatedPerson/ruth': '404' }],
+      ['hospitalClinician', { 'Patient/alice': 'ok', 'Observation/obs-bp': 'ok', 'Observation/obs-sexual-health': '404', 'Condition/cond-safeguarding': '404', 'Patient/dave': '404', 'Patient/carol': '404' }],
+      ['mentalHealthClinician', { 'Patient/alice': 'ok', 'Observation/obs-bp': 'ok', 'Observation/obs-sexual-health': 'ok', 'Condition/cond-safeguarding': '404' }],
+      ['socialWorker', { 'Patient/alice': 'ok', 'Encounter/enc-alice': 'ok', 'Observation/obs-bp': '403', 'Condition/cond-safeguarding': '404', 'Patient/dave': '404' }],
+      ['volunteer', { 'Task/task-dave': 'ok', 'Patient/dave': 'ok', 'Patient/alice': '404', 'Observation/obs-dave': '403', 'Consent/consent-ruth': '403' }],
+      ['privacyOfficer', { 'Patient/alice': 'ok', 'Observation/obs-bp': '403' }],
+      ['patient', { 'Patient/alice': 'ok', 'Observation/obs-bp': 'ok', 'Observation/obs-sexual-health': 'ok', 'Condition/cond-safeguarding': '404', 'Patient/carol': '404', 'RelatedPerson/ruth': 'ok', 'Organization/gp-north': 'ok' }],
+      ['carerWithConsent', { 'Patient/alice': 'ok', 'Observation/obs-bp': 'ok', 'Observation/obs-sexual-health': '404', 'Condition/cond-safeguarding': '404', 'RelatedPerson/ruth': 'ok', 'Patient/dave': '404' }],
+      ['carerWithExpiredConsent', { 'Patient/alice': '404', 'Observation/obs-bp': '404', 'RelatedPerson/sam': 'ok' }],
+      ['carerWithoutConsent', { 'Patient/alice': '404', 'Consent/consent-ruth': '404' }],
+      ['system', { 'Patient/alice': 'ok', 'Patient/carol': 'ok', 'Condition/cond-safeguarding': 'ok' }],
+    ];
+    for (const [who, expected] of reads) {
+      it(`read as ${who}`, async () => {
+        const repository = await as(who);
+        const got: Record<string, string> = {};
+        for (const reference of Object.keys(expected)) {
+          const [type, id] = reference.split('/') as [string, string];
+          got[reference] = await errorOf(repository.read(type, id));
+        }
+        expect(got).toEqual(expected);
+      });
+    }
+
+    it('search returns only what each may see, and _total counts only that', async () => {
+      expect(await find('hospitalClinician', 'Observation', 'subject=Patient/alice')).toEqual(['Observation/obs-bp']);
+      expect(await total('hospitalClinician', 'Observation', 'subject=Patient/alice')).toBe(1);
+      expect(await find('otherGpClinician', 'Observation', '')).toEqual(['Observation/obs-carol']);
+      expect(await total('otherGpClinician', 'Patient', 'name=Able')).toBe(0);
+      expect(await find('gpClinician', 'Patient', '')).toEqual(['Patient/alice', 'Patient/dave']);
+      expect(await find('patient', 'Observation', '')).toEqual(['Observation/obs-bp', 'Observation/obs-sexual-health']);
+      expect(await find('carerWithConsent', 'Observation', '')).toEqual(['Observation/obs-bp']);
+      expect(await find('carerWithExpiredConsent', 'Observation', '')).toEqual([]);
+      expect(await find('system', 'Observation', '')).toEqual(['Observation/obs-bp', 'Observation/obs-carol', 'Observation/obs-dave', 'Observation/obs-sexual-health']);
+    });
+
+    it('includes and revincludes add nothing the caller may not see', async () => {
+      expect(await find('hospitalClinician', 'Patient', '_id=alice&_revinclude=Observation:subject&_revinclude=Condition:subject')).toEqual(['Observation/obs-bp', 'Patient/alice']);
+      expect(await find('otherGpClinician', 'Observation', '_include=Observation:subject')).toEqual(['Observation/obs-carol', 'Patient/carol']);
+      expect(await find('volunteer', 'Task', '_include=Task:patient&_revinclude:iterate=Observation:subject')).toEqual(['Patient/dave', 'Task/task-dave']);
+    });
+
+    it('chained and _has searches cannot test hidden data', async () => {
+      // alice has a sexual health observation the hospital may not see: _has must not reveal it
+      expect(await find('hospitalClinician', 'Patient', '_has:Observation:subject:code=45331-6')).toEqual([]);
+      expect(await find('gpClinician', 'Patient', '_has:Observation:subject:code=45331-6')).toEqual(['Patient/alice']);
+      expect(await find('otherGpClinician', 'Observation', 'subject:Patient.name=Able')).toEqual([]);
+      expect(await find('hospitalClinician', 'Observation', 'subject:Patient.name=Able')).toEqual(['Observation/obs-bp']);
+    });
+
+    it('compartments hold only what may be seen', async () => {
+      expect(await find('hospitalClinician', 'Observation', 'patient=alice')).toEqual(['Observation/obs-bp']);
+      const compartment = parseSearchRequest('Condition', [], { handling: 'strict' });
+      const page = await (await as('hospitalClinician')).search({ ...compartment, filters: [{ kind: 'compartment', compartmentType: 'Patient', id: 'alice', params: [{ resourceType: 'Condition', code: 'subject', type: 'reference' }] }] });
+      expect(page.matches).toEqual([]);
+    });
+
+    it('history shows only what may be seen', async () => {
+      const hospital = await as('hospitalClinician');
+      const typeHistory = await hospital.history({ resourceType: 'Observation', count: 50 });
+      expect(typeHistory.entries.map((e) => e.id).sort()).toEqual(['obs-bp']);
+      expect(await errorOf(hospital.history({ resourceType: 'Condition', id: 'cond-safeguarding', count: 10 }))).toBe('404');
+      const system = await (await as('otherGpClinician')).history({ count: 200 });
+      expect(system.entries.every((e) => ['carol', 'obs-carol'].includes(e.id) || !['Patient', 'Observation', 'Consent', 'RelatedPerson', 'Condition', 'Encounter', 'ServiceRequest', 'Task'].includes(e.resourceType))).toBe(true);
+    });
+
+    it('export and counts cover only what may be seen', async () => {
+      const exported: StoredResource[] = [];
+      for await (const r of (await as('hospitalClinician')).exportResources({ types: ['Patient', 'Observation', 'Condition'] })) exported.push(r);
+      expect(ids(exported)).toEqual(['Observation/obs-bp', 'Patient/alice']);
+      const counts = await (await as('carerWithConsent')).countByType();
+      expect(counts.Observation).toBe(1);
+      expect(counts.Patient).toBe(1);
+      expect(await errorOf((await as('volunteer')).importResources([]))).toBe('403');
+    });
+
+    it('volunteers see minimal contact details only', async () => {
+      const dave = await (await as('volunteer')).read('Patient', 'dave');
+      expect(Object.keys(dave).sort()).toEqual(['address', 'id', 'meta', 'name', 'resourceType', 'telecom']);
+      expect(dave.meta.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+    });
+
+    it('writes: only for people in care or with consent, and never widening one\'s own access', async () => {
+      const write = async (who: Who, work: (r: Repository) => Promise<unknown>): Promise<string> => errorOf(work(await as(who)));
+      expect(await write('hospitalClinician', (r) => r.create(observation('x', 'alice', '8867-4')))).toBe('ok');
+      expect(await write('otherGpClinician', (r) => r.create(observation('x', 'alice', '8867-4')))).toBe('403');
+      expect(
+        await write('otherGpClinician', (r) =>
+          r.create({ resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: 'Patient/alice' }, managingOrganization: { reference: 'Organization/gp-south' } }),
+        ),
+      ).toBe('403');
+      expect(await write('patient', (r) => r.create(observation('x', 'alice', '8867-4')))).toBe('ok');
+      expect(await write('patient', (r) => r.create(observation('x', 'carol', '8867-4')))).toBe('403');
+      const appointment = (patient: string) => ({ resourceType: 'Appointment', status: 'proposed', participant: [{ actor: { reference: `Patient/${patient}` }, status: 'needs-action' }] });
+      expect(await write('carerWithConsent', (r) => r.create(appointment('alice')))).toBe('ok');
+      expect(await write('carerWithConsent', (r) => r.create({ resourceType: 'Communication', status: 'completed', subject: { reference: 'Patient/alice' } }))).toBe('403');
+      expect(await write('carerWithExpiredConsent', (r) => r.create(appointment('alice')))).toBe('403');
+      // a volunteer may report back on their task, not pass it on, and not touch others' records
+      const task = await store.repository.read('Task', 'task-dave');
+      expect(await write('volunteer', (r) => r.update({ ...task, status: 'in-progress' }))).toBe('ok');
+      const moved = await store.repository.read('Task', 'task-dave');
+      expect(await write('volunteer', (r) => r.update({ ...moved, owner: { reference: 'Organization/council' } }))).toBe('403');
+      expect(await write('otherGpClinician', (r) => r.delete('Observation', 'obs-bp'))).toBe('404');
+      // and nothing refused was written
+      const count = await store.repository.search({ ...parseSearchRequest('EpisodeOfCare', [], { handling: 'strict' }), total: 'accurate' });
+      expect(count.total).toBe(0);
+    });
+
+    it('a transaction with one refused entry writes nothing', async () => {
+      const before = (await store.repository.countByType()).Observation;
+      const result = errorOf(
+        (await as('hospitalClinician')).transaction(async (tx) => {
+          await tx.create(observation('y', 'alice', '8867-4'));
+          await tx.create(observation('z', 'carol', '8867-4'));
+        }),
+      );
+      expect(await result).toBe('403');
+      expect((await store.repository.countByType()).Observation).toBe(before);
+    });
+
+    it('a person revokes a carer\'s consent and the carer loses access at once', async () => {
+      const ruth = await as('carerWithConsent');
+      expect(await errorOf(ruth.read('Patient', 'alice'))).toBe('ok');
+      const alice = await as('patient');
+      const current = await alice.read('Consent', 'consent-ruth');
+      await alice.update({ ...current, status: 'inactive' });
+      expect(await errorOf((await as('carerWithConsent')).read('Patient', 'alice'))).toBe('404');
+      await store.repository.update({ ...current, status: 'active' });
+    });
+
+    it('a consent that denies actors is refused, for everyone', async () => {
+      const deny = { resourceType: 'Consent', status: 'active', scope: { text: 'x' }, category: [{ text: 'x' }], patient: { reference: 'Patient/alice' }, provision: { type: 'deny', actor: [{ role: { text: 'x' }, reference: { reference: 'Organization/gp-south' } }] } };
+      expect(await errorOf((await as('patient')).create(deny))).toBe('422');
+    });
+
+    it('SMART scopes narrow the policy and never widen it', async () => {
+      const narrow = (await accessibleRecord(store.repository, accessOf('gpClinician', 'user/Patient.rs'), policy)).repository;
+      expect(await errorOf(narrow.read('Patient', 'alice'))).toBe('ok');
+      expect(await errorOf(narrow.read('Observation', 'obs-bp'))).toBe('403');
+      const wide = (await accessibleRecord(store.repository, accessOf('otherGpClinician', 'system/*.cruds'), policy)).repository;
+      expect(await errorOf(wide.read('Patient', 'alice'))).toBe('404');
+    });
+  });
+}
