@@ -16,3 +16,5 @@ export type {
   OperationRoute,
 } from './fhir-rest/fhir-request.ts';
 export * from './bulk/index.ts';
+export * from './break-glass/index.ts';
+export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-routes.ts';

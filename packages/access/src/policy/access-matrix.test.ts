@@ -11,6 +11,7 @@ import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { AREA, accessOf, observation, type Who } from './area-fixture.ts';
 import { accessibleRecord } from './accessible-record.ts';
+import { openBreakGlass } from './break-glass.ts';
 import { defaultAccessPolicy } from './policy-config.ts';
 
 const backends = await testBackends();
@@ -184,6 +185,31 @@ for (const backend of backends) {
     it('a consent that denies actors is refused, for everyone', async () => {
       const deny = { resourceType: 'Consent', status: 'active', scope: { text: 'x' }, category: [{ text: 'x' }], patient: { reference: 'Patient/alice' }, provision: { type: 'deny', actor: [{ role: { text: 'x' }, reference: { reference: 'Organization/gp-south' } }] } };
       expect(await errorOf((await as('patient')).create(deny))).toBe('422');
+    });
+
+    it('break-glass opens a record for a while, flagged, reviewed by the privacy officer and audited', async () => {
+      const hospital = accessOf('hospitalClinician');
+      const { principal } = await accessibleRecord(store.repository, hospital, policy);
+      expect(await errorOf((await as('hospitalClinician')).read('Patient', 'carol'))).toBe('404');
+      expect(await errorOf(openBreakGlass(store.repository, hospital, principal, policy, { patientId: 'carol', reason: 'short' }))).toBe('400');
+      const receptionist = await accessibleRecord(store.repository, accessOf('receptionist'), policy);
+      expect(await errorOf(openBreakGlass(store.repository, accessOf('receptionist'), receptionist.principal, policy, { patientId: 'carol', reason: 'unconscious in the emergency department' }))).toBe('403');
+      expect(await errorOf(openBreakGlass(store.repository, hospital, principal, policy, { patientId: 'nobody-here', reason: 'unconscious in the emergency department' }))).toBe('404');
+
+      const opened = await openBreakGlass(store.repository, hospital, principal, policy, { patientId: 'carol', reason: 'unconscious in the emergency department' });
+      expect(await errorOf((await as('hospitalClinician')).read('Patient', 'carol'))).toBe('ok');
+      expect(await find('hospitalClinician', 'Observation', 'subject=Patient/carol')).toEqual(['Observation/obs-carol']);
+      // the hospital's privacy officer sees the flag and the review task, not carol's record
+      expect(await find('privacyOfficer', 'Task', 'owner=Organization/hospital')).toContain(`Task/${opened.review.id}`);
+      expect(await find('privacyOfficer', 'Flag', '')).toEqual([`Flag/${opened.flag.id}`]);
+      expect(await errorOf((await as('privacyOfficer')).read('Patient', 'carol'))).toBe('404');
+      // the access ends when the flag's period does
+      const later = Date.now() + 2 * 3_600_000;
+      const afterwards = await accessibleRecord(store.repository, hospital, policy, later);
+      expect(await errorOf(afterwards.repository.read('Patient', 'carol'))).toBe('404');
+      const audit = await store.audit.forPatient('carol', { count: 10 });
+      expect(JSON.stringify(audit)).toContain('unconscious in the emergency department');
+      await store.repository.delete('Flag', opened.flag.id);
     });
 
     it('SMART scopes narrow the policy and never widen it', async () => {

@@ -4,3 +4,4 @@ export { policyRepository } from './policy-repository.ts';
 export { resolvePrincipal, type Principal, type StaffRole } from './principal.ts';
 export { readRestriction, writeRule } from './rules.ts';
 export * from './vocabulary.ts';
+export { DEFAULT_BREAK_GLASS_MINUTES, openBreakGlass, type BreakGlassRequest, type BreakGlassResult } from './break-glass.ts';

@@ -28,13 +28,14 @@ import {
   hasCode,
   idIs,
   inSystem,
+  paramKey,
   personLinks,
   referredToBy,
   refersTo,
   refersToMatching,
   withoutLabel,
 } from './filters.ts';
-import { BREAK_GLASS_SYSTEM, CARER_ACTION_SYSTEM, CarerAction } from './vocabulary.ts';
+import { BREAK_GLASS_REVIEW, BREAK_GLASS_SYSTEM, CARER_ACTION_SYSTEM, CarerAction, REVIEW_TASK_SYSTEM } from './vocabulary.ts';
 
 /** undefined: unrestricted; 'none': the type is hidden; else the filter every resource must satisfy. */
 export type Restriction = SearchFilter | 'none' | undefined;
@@ -98,7 +99,16 @@ export function involved(held: HeldRole, policy: AccessPolicy, now: number): Sea
       'patient',
       all([any([refersTo('ServiceRequest', 'performer', held.refs), refersTo('ServiceRequest', 'requester', held.refs)]), hasCode('ServiceRequest', 'status', ['active'])]),
     ),
-    referredToBy('Task', 'patient', all([any([refersTo('Task', 'owner', held.refs), refersTo('Task', 'requester', held.refs)]), hasCode('Task', 'status', policy.taskOpenStatuses)])),
+    referredToBy(
+      'Task',
+      'patient',
+      all([
+        any([refersTo('Task', 'owner', held.refs), refersTo('Task', 'requester', held.refs)]),
+        hasCode('Task', 'status', policy.taskOpenStatuses),
+        // a break-glass review is about the access, not care: it must not open the record to the organisation
+        { kind: 'token', param: paramKey('Task', 'code'), modifier: 'not', values: [{ system: REVIEW_TASK_SYSTEM, code: BREAK_GLASS_REVIEW }] },
+      ]),
+    ),
     referredToBy('Consent', 'patient', activeConsentTo(held.refs, now)),
   ]);
 }

@@ -35,6 +35,11 @@ export interface ExportRequester {
   /** the token's id and issuer, so that the audit trail can tie the export to the token that asked */
   tokenId: string;
   issuer: string;
+  /** the person the token speaks for (SMART fhirUser), whose access policy the export obeys */
+  fhirUser?: string;
+  /** the patient in context of the token's SMART launch */
+  patient?: string;
+  clientId?: string;
 }
 
 export interface ExportJobRequest {
@@ -95,7 +100,17 @@ function isPairs(value: unknown): value is [string, string][] {
 }
 
 function isRequester(value: unknown): value is ExportRequester {
-  return isPlainObject(value) && isString(value.subject) && isString(value.scopes) && isString(value.tokenId) && isString(value.issuer);
+  const optional = (v: unknown): boolean => v === undefined || isString(v);
+  return (
+    isPlainObject(value) &&
+    isString(value.subject) &&
+    isString(value.scopes) &&
+    isString(value.tokenId) &&
+    isString(value.issuer) &&
+    optional(value.fhirUser) &&
+    optional(value.patient) &&
+    optional(value.clientId)
+  );
 }
 
 function isTypeFilters(value: unknown): value is Record<string, [string, string][][]> {

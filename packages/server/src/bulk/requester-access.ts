@@ -8,7 +8,7 @@
  *
  * It must not decide access itself: scopes and policy are the access package's to judge.
  */
-import { parseScopes, scopedRepository, type AccessContext } from '@kindred/access';
+import { accessibleRecord, parseScopes, type AccessContext, type AccessPolicy } from '@kindred/access';
 import type { Repository } from '@kindred/store';
 import type { ExportRequester } from './bulk-export-job.ts';
 
@@ -16,7 +16,15 @@ import type { ExportRequester } from './bulk-export-job.ts';
 const READ = 'r';
 
 export function requesterOf(access: AccessContext): ExportRequester {
-  return { subject: access.subject, scopes: access.scopes.toString(), tokenId: access.tokenId, issuer: access.issuer };
+  return {
+    subject: access.subject,
+    scopes: access.scopes.toString(),
+    tokenId: access.tokenId,
+    issuer: access.issuer,
+    ...(access.fhirUser !== undefined ? { fhirUser: access.fhirUser } : {}),
+    ...(access.patient !== undefined ? { patient: access.patient } : {}),
+    ...(access.clientId !== undefined ? { clientId: access.clientId } : {}),
+  };
 }
 
 /**
@@ -31,12 +39,15 @@ export function rebuildAccess(requester: ExportRequester, until: Date): AccessCo
     tokenId: requester.tokenId,
     expiresAt: until,
     issuer: requester.issuer,
+    ...(requester.fhirUser !== undefined ? { fhirUser: requester.fhirUser } : {}),
+    ...(requester.patient !== undefined ? { patient: requester.patient } : {}),
+    ...(requester.clientId !== undefined ? { clientId: requester.clientId } : {}),
   });
 }
 
-/** The record as the requester may see it. */
-export function repositoryFor(repository: Repository, access: AccessContext): Repository {
-  return scopedRepository(repository, access);
+/** The record as the requester may see it: their access policy, narrowed by their scopes. */
+export async function repositoryFor(repository: Repository, access: AccessContext, policy: AccessPolicy): Promise<Repository> {
+  return (await accessibleRecord(repository, access, policy)).repository;
 }
 
 /** Whether the token allows reading `resourceType` at all (types it cannot read are refused or skipped up front). */

@@ -7,6 +7,7 @@
  * It must not answer HTTP or decide access: the stored request says what to export and the
  * access package says what the requester may see.
  */
+import { defaultAccessPolicy, type AccessPolicy } from '@kindred/access';
 import { instantMillis, isFhirError, type StoredResource } from '@kindred/fhir';
 import type { Job, Jobs, Repository } from '@kindred/store';
 import { readJobRequest, type ExportJobRequest, type ExportJobResult } from './bulk-export-job.ts';
@@ -19,6 +20,8 @@ import { idsMatchingFilters } from './type-filter.ts';
 export interface RunExportOptions {
   /** the whole record; the export reads it only through the requester's scoped view */
   record: Repository;
+  /** the access policy the requester's view obeys; default Kindred's */
+  accessPolicy?: AccessPolicy;
   jobs: Jobs;
   workerId: string;
   leaseMs: number;
@@ -131,7 +134,7 @@ async function countsOf(repository: Repository): Promise<Record<string, number>>
 
 async function exportRecord(jobId: string, request: ExportJobRequest, options: RunExportOptions, lease: JobLease): Promise<ExportJobResult> {
   const access = rebuildAccess(request.requester, new Date(Date.now() + ACCESS_LIFETIME_MS));
-  const scoped = repositoryFor(options.record, access);
+  const scoped = await repositoryFor(options.record, access, options.accessPolicy ?? defaultAccessPolicy());
   const plan = planExport(request);
   const notes = [...request.ignored];
   let provenance = plan.provenance;

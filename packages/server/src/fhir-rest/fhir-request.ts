@@ -5,7 +5,7 @@
  */
 import type { Resource } from '@kindred/fhir';
 import type { Repository, Jobs } from '@kindred/store';
-import type { AccessContext } from '@kindred/access';
+import type { AccessContext, BreakGlassRequest, BreakGlassResult } from '@kindred/access';
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -46,6 +46,12 @@ export interface FhirContext {
   /** the public FHIR base url, without a trailing slash, e.g. "http://localhost:8080/fhir" */
   baseUrl: string;
   jobs: Jobs;
+  /**
+   * Opens a record in an emergency for this request's caller (break-glass), when the app offers it:
+   * the access layer checks the caller's role, records the Flag, the privacy officer's review Task
+   * and the audit entry together.
+   */
+  breakGlass?: (request: BreakGlassRequest) => Promise<BreakGlassResult>;
   /** Kindred's version, shown in the CapabilityStatement (`software.version`); "unknown" when absent */
   serverVersion?: string;
   /**

@@ -2,15 +2,18 @@
  * The one typed object the HTTP app is built from (no global settings, no getters deep in the
  * code). It is copied and frozen when the app is built, so nothing can change it afterwards.
  */
-import type { TokenService } from '@kindred/access';
+import { defaultAccessPolicy, type AccessPolicy, type TokenService } from '@kindred/access';
 import type { Store } from '@kindred/store';
 import type { OperationRoute } from '../fhir-rest/fhir-request.ts';
+import { signInSettingsOf, type SignInConfig, type SignInSettings } from '../oidc/sign-in-settings.ts';
 
 export interface AppConfig {
   /** the record and its database */
   store: Store;
   /** verifies the bearer token of every FHIR request */
   tokens: TokenService;
+  /** who may see and change what; default Kindred's own policy (packages/access/src/policy/access-policy.json) */
+  accessPolicy?: AccessPolicy;
   /**
    * the public address of the site, e.g. "https://kindred.example.org" (the FHIR base is that
    * plus "/fhir"; an address that already ends in "/fhir" is taken as the FHIR base). When absent,
@@ -29,6 +32,11 @@ export interface AppConfig {
   logRequests?: boolean;
   /** the command that prints a token for this server's store, shown on the home page; default "npx kindred token" */
   tokenCommand?: string;
+  /**
+   * turns on sign-in: Kindred's OpenID Connect provider at <publicBaseUrl>/auth and SMART on FHIR
+   * (needs publicBaseUrl, from which the issuer and the tokens' audience are made)
+   */
+  signIn?: SignInConfig;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -37,6 +45,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 export interface AppSettings {
   readonly store: Store;
   readonly tokens: TokenService;
+  readonly accessPolicy: AccessPolicy;
   /** the FHIR base without a trailing slash, when configured */
   readonly fhirBaseUrl: string | undefined;
   readonly bodyLimitBytes: number;
@@ -45,6 +54,8 @@ export interface AppSettings {
   readonly logger: boolean;
   readonly logRequests: boolean;
   readonly tokenCommand: string;
+  /** the sign-in service's settings, when sign-in is on */
+  readonly signIn: SignInSettings | undefined;
 }
 
 function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
@@ -66,6 +77,7 @@ export function settingsOf(config: AppConfig): AppSettings {
   return Object.freeze({
     store: config.store,
     tokens: config.tokens,
+    accessPolicy: config.accessPolicy ?? defaultAccessPolicy(),
     fhirBaseUrl: fhirBaseOf(config.publicBaseUrl),
     bodyLimitBytes,
     operationRoutes: Object.freeze([...(config.operationRoutes ?? [])]),
@@ -73,5 +85,6 @@ export function settingsOf(config: AppConfig): AppSettings {
     logger: config.logger ?? true,
     logRequests: config.logRequests ?? false,
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
+    signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl)),
   });
 }

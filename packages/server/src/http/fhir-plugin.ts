@@ -3,7 +3,7 @@
  * bearer authentication, one route that hands every FHIR request to the HTTP-free router, and
  * one error handler that renders every failure as an OperationOutcome. It does no FHIR work itself.
  */
-import { scopedRepository, type AccessContext } from '@kindred/access';
+import { accessibleRecord, openBreakGlass, type AccessContext } from '@kindred/access';
 import { FhirError } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FhirContext } from '../fhir-rest/fhir-request.ts';
@@ -80,8 +80,10 @@ export function fhirPlugin(settings: AppSettings) {
       }
       const access = accessOf.get(request);
       if (access === undefined) throw new FhirError('UNAUTHENTICATED', 'The request was not authenticated.');
+      const record = await accessibleRecord(settings.store.repository, access, settings.accessPolicy);
       const context: FhirContext = {
-        repository: scopedRepository(settings.store.repository, access),
+        repository: record.repository,
+        breakGlass: (asked) => openBreakGlass(settings.store.repository, access, record.principal, settings.accessPolicy, asked),
         access,
         baseUrl,
         jobs: settings.store.jobs,

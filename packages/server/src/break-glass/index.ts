@@ -1,0 +1,1 @@
+export { BREAK_GLASS_DEFINITION, breakGlassRoutes } from './break-glass-route.ts';
