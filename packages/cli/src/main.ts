@@ -11,6 +11,7 @@ import { runServe, serveUsage } from './commands/serve.ts';
 import { benchUsage, runBench } from './commands/bench.ts';
 import { runUser, userUsage } from './commands/user.ts';
 import { clientUsage, runClient } from './commands/client.ts';
+import { auditUsage, runAudit } from './commands/audit.ts';
 import { KINDRED_VERSION } from './version.ts';
 
 interface Command {
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   bench: { usage: benchUsage, run: runBench },
   user: { usage: userUsage, run: runUser },
   client: { usage: clientUsage, run: runClient },
+  audit: { usage: auditUsage, run: runAudit },
 };
 
 const overview = `Kindred ${KINDRED_VERSION}: one shared FHIR R4 record for health and care in a local area.
