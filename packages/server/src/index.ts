@@ -18,4 +18,3 @@ export type {
 export * from './bulk/index.ts';
 export * from './break-glass/index.ts';
 export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-routes.ts';
-export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-routes.ts';
