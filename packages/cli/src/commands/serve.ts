@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createTokenService } from '@kindred/access';
-import { breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/server';
+import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 
@@ -52,7 +52,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   const app = await buildApp({
     store,
     tokens: createTokenService(store.settings),
-    operationRoutes: [...bulkExportRoutes, ...breakGlassRoutes],
+    operationRoutes: [...bulkExportRoutes, ...breakGlassRoutes, ...accessLogRoutes(store.audit)],
     version: KINDRED_VERSION,
     tokenCommand: tokenCommandFor(values),
     logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
