@@ -92,7 +92,7 @@ for (const backend of backends) {
     it('patient/ scopes grant nothing without a patient context, and say so', async () => {
       const error = await refusal(as('patient/*.cruds').read('Patient', 'p-1'));
       expect(error.status).toBe(403);
-      expect(error.message).toMatch(/patient\/ scopes grant nothing until Kindred supports a patient in context/);
+      expect(error.message).toMatch(/patient\/ scopes grant only with a patient in context/);
     });
 
     it('an unknown type is a 404, as from the store, not a question of scope', async () => {

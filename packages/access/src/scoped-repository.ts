@@ -25,7 +25,7 @@ import type {
   WriteResult,
 } from '@kindred/store';
 import type { AccessContext } from './access-context.ts';
-import { type Interaction, type ScopeSet } from './scopes.ts';
+import { scopeSetOf, type Interaction, type ScopeSet } from './scopes.ts';
 import { narrowIncludes, typesReachedByFilters } from './search-reach.ts';
 
 /**
@@ -37,7 +37,7 @@ const MAX_HISTORY_ROUNDS = 8;
 
 function forbidden(scopes: ScopeSet, action: string, missing: readonly string[]): FhirError {
   const has = scopes.toString();
-  const patientNote = scopes.hasPatientScopes ? ' (patient/ scopes grant nothing until Kindred supports a patient in context through SMART launch)' : '';
+  const patientNote = scopes.hasPatientScopes ? ' (patient/ scopes grant only with a patient in context, from a SMART launch with launch/patient)' : '';
   return new FhirError(
     'FORBIDDEN',
     `${action} needs the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; this token has ${has === '' ? 'no scopes' : `"${has}"`}${patientNote}.`,
@@ -73,7 +73,8 @@ async function* onlyTypes(source: AsyncIterable<StoredResource>, allowed: (type:
 
 /** `repository` as the holder of `access` may use it. */
 export function scopedRepository(repository: Repository, access: AccessContext): Repository {
-  const { scopes } = access;
+  // With a patient in context, patient/ scopes count; the policy layer keeps them inside that patient's compartment.
+  const scopes = access.patient !== undefined && access.scopes.hasPatientScopes ? scopeSetOf(access.scopes.scopes, { patientInContext: true }) : access.scopes;
   const readable = (type: string): boolean => scopes.allows(type, 'r');
 
   const need = (resourceType: string, interaction: Interaction, action: string): void => {

@@ -120,14 +120,18 @@ export interface ScopeSet {
   readonly scopes: readonly Scope[];
   /**
    * Whether `interaction` on `resourceType` is allowed by a system/ or user/ scope. patient/
-   * scopes never allow anything here: they need a patient in context, which only SMART launch
-   * (a later issue) provides, and the policy for them is not written yet.
+   * scopes are not counted here: they allow only within a patient in context (allowsForPatient).
    */
   allows(resourceType: string, interaction: Interaction): boolean;
   /** every resource type `interaction` is allowed on: '*' when a wildcard scope allows it on all */
   typesAllowing(interaction: Interaction): '*' | ReadonlySet<string>;
   /** true when some scope is a patient/ scope (which grants nothing without a patient context) */
   readonly hasPatientScopes: boolean;
+  /**
+   * Whether a patient/ scope allows `interaction` on `resourceType`: within the compartment of the
+   * patient in context only, which the access layer enforces (#scopes-for-requesting-fhir-resources).
+   */
+  allowsForPatient(resourceType: string, interaction: Interaction): boolean;
   /** a scope that would allow `interaction` on `resourceType`, in the style of this token (for error messages) */
   scopeNeededFor(resourceType: string, interaction: Interaction): string;
   /** the scopes, space-separated, as they would appear in a token */
@@ -139,11 +143,11 @@ interface Grants {
   byType: ReadonlyMap<string, ReadonlySet<Interaction>>;
 }
 
-function grantsOf(scopes: readonly Scope[]): Grants {
+function grantsOf(scopes: readonly Scope[], patientContext = false): Grants {
   const wildcard = new Set<Interaction>();
   const byType = new Map<string, Set<Interaction>>();
   for (const scope of scopes) {
-    if (scope.kind !== 'resource' || scope.context === 'patient') continue;
+    if (scope.kind !== 'resource' || (scope.context === 'patient') !== patientContext) continue;
     const target = scope.resourceType === '*' ? wildcard : (byType.get(scope.resourceType) ?? new Set<Interaction>());
     for (const i of scope.interactions) target.add(i);
     if (scope.resourceType !== '*') byType.set(scope.resourceType, target);
@@ -151,17 +155,29 @@ function grantsOf(scopes: readonly Scope[]): Grants {
   return { wildcard, byType };
 }
 
-/** A ScopeSet from parsed scopes. */
-export function scopeSetOf(scopes: readonly Scope[]): ScopeSet {
+function mergeGrants(a: Grants, b: Grants): Grants {
+  const byType = new Map<string, Set<Interaction>>();
+  for (const [type, allowed] of [...a.byType, ...b.byType]) byType.set(type, new Set([...(byType.get(type) ?? []), ...allowed]));
+  return { wildcard: new Set([...a.wildcard, ...b.wildcard]), byType };
+}
+
+/**
+ * A ScopeSet from parsed scopes. With `patientInContext`, patient/ scopes count in `allows` and
+ * `typesAllowing` too: the caller (the access layer) then keeps what only they allow inside the
+ * patient's compartment.
+ */
+export function scopeSetOf(scopes: readonly Scope[], options: { patientInContext?: boolean } = {}): ScopeSet {
   const frozen = Object.freeze([...scopes]);
-  const grants = grantsOf(frozen);
+  const grants = options.patientInContext === true ? mergeGrants(grantsOf(frozen), grantsOf(frozen, true)) : grantsOf(frozen);
   const resourceScopes = frozen.filter((s): s is ResourceScope => s.kind === 'resource');
   const style: ScopeContext = resourceScopes.some((s) => s.context === 'system') || resourceScopes.length === 0 ? 'system' : 'user';
-  const allows = (resourceType: string, interaction: Interaction): boolean =>
-    grants.wildcard.has(interaction) || (grants.byType.get(resourceType)?.has(interaction) ?? false);
+  const patientGrants = grantsOf(frozen, true);
+  const granted = (g: Grants, resourceType: string, interaction: Interaction): boolean => g.wildcard.has(interaction) || (g.byType.get(resourceType)?.has(interaction) ?? false);
+  const allows = (resourceType: string, interaction: Interaction): boolean => granted(grants, resourceType, interaction);
   return Object.freeze({
     scopes: frozen,
     hasPatientScopes: resourceScopes.some((s) => s.context === 'patient'),
+    allowsForPatient: (resourceType: string, interaction: Interaction) => granted(patientGrants, resourceType, interaction),
     allows,
     typesAllowing(interaction: Interaction): '*' | ReadonlySet<string> {
       if (grants.wildcard.has(interaction)) return '*';

@@ -212,6 +212,20 @@ for (const backend of backends) {
       await store.repository.delete('Flag', opened.flag.id);
     });
 
+    it('patient/ scopes reach only the patient in context, within the policy', async () => {
+      const launched = (who: Who, patient: string | undefined) =>
+        accessibleRecord(store.repository, { ...accessOf(who, 'launch/patient patient/Observation.rs patient/Patient.rs'), ...(patient ? { patient } : {}) }, policy);
+      const gp = (await launched('gpClinician', 'dave')).repository;
+      expect(ids((await gp.search(parseSearchRequest('Observation', [], { handling: 'strict' }))).matches)).toEqual(['Observation/obs-dave']);
+      expect(await errorOf(gp.read('Patient', 'alice'))).toBe('404');
+      expect(await errorOf(gp.read('Patient', 'dave'))).toBe('ok');
+      // the patient in context does not widen the policy: the other practice still sees nothing of alice
+      const other = (await launched('otherGpClinician', 'alice')).repository;
+      expect(await errorOf(other.read('Patient', 'alice'))).toBe('404');
+      // without a patient in context, patient/ scopes grant nothing
+      expect(await errorOf((await launched('gpClinician', undefined)).repository.read('Patient', 'dave'))).toBe('403');
+    });
+
     it('SMART scopes narrow the policy and never widen it', async () => {
       const narrow = (await accessibleRecord(store.repository, accessOf('gpClinician', 'user/Patient.rs'), policy)).repository;
       expect(await errorOf(narrow.read('Patient', 'alice'))).toBe('ok');

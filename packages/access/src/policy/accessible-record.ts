@@ -13,6 +13,8 @@ import type { AccessPolicy } from './policy-config.ts';
 import { policyRepository } from './policy-repository.ts';
 import { resolvePrincipal, type Principal } from './principal.ts';
 
+const INTERACTIONS = ['c', 'r', 'u', 'd', 's'] as const;
+
 export interface AccessibleRecord {
   readonly principal: Principal;
   /** the record as this caller may see and change it */
@@ -21,5 +23,9 @@ export interface AccessibleRecord {
 
 export async function accessibleRecord(repository: Repository, access: AccessContext, policy: AccessPolicy, now: number = Date.now()): Promise<AccessibleRecord> {
   const principal = await resolvePrincipal(access, repository, now);
-  return { principal, repository: scopedRepository(policyRepository(repository, principal, policy, { now }), access) };
+  const { scopes, patient } = access;
+  // A type the token reaches only through patient/ scopes stays in the launch patient's compartment.
+  const viaPatientScopesOnly = (type: string): boolean => INTERACTIONS.every((i) => !scopes.allows(type, i)) && INTERACTIONS.some((i) => scopes.allowsForPatient(type, i));
+  const patientContext = patient !== undefined && scopes.hasPatientScopes ? { patientContext: { patient, applies: viaPatientScopesOnly } } : {};
+  return { principal, repository: scopedRepository(policyRepository(repository, principal, policy, { now, ...patientContext }), access) };
 }

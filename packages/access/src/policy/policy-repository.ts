@@ -17,7 +17,7 @@ import { aboutPatient, all, idIs, personLinks } from './filters.ts';
 import type { AccessPolicy } from './policy-config.ts';
 import type { Principal } from './principal.ts';
 import { heldRoles, readRestriction, writeRule, type Restriction } from './rules.ts';
-import { judgeWrite, refuseDenyingConsent, satisfies } from './policy-writes.ts';
+import { judgeWrite, patientsOf, refuseDenyingConsent, satisfies } from './policy-writes.ts';
 import { minimalContact } from './project.ts';
 
 const CHUNK = 500;
@@ -60,15 +60,30 @@ function typeOf(resource: Resource): string {
 export interface PolicyRepositoryOptions {
   /** the clock, epoch ms (fixed for the life of this repository: one request) */
   now?: number;
+  /**
+   * A SMART launch's patient in context: types for which `applies` holds (those the token reaches
+   * only through patient/ scopes) are kept to that patient's compartment, on top of the policy.
+   */
+  patientContext?: { patient: string; applies: (resourceType: string) => boolean };
 }
 
 /** `repository` as `principal` may use it under `policy`. */
 export function policyRepository(repository: Repository, principal: Principal, policy: AccessPolicy, options: PolicyRepositoryOptions = {}): Repository {
-  if (principal.kind === 'system') return repository;
+  const context = options.patientContext;
+  if (principal.kind === 'system' && context === undefined) return repository;
   const now = options.now ?? Date.now();
   const memo = new Map<string, Restriction>();
+  /** The policy's restriction, kept to the patient in context where the token reaches the type only through patient/ scopes. */
+  const decide = (type: string): Restriction => {
+    const base = readRestriction(principal, type, policy, now);
+    if (context === undefined || !context.applies(type) || base === 'none') return base;
+    const links = personLinks(type, policy.patientLinks);
+    if (links.length === 0 && type !== 'Patient') return policy.referenceTypes.has(type) ? base : 'none';
+    const inContext = aboutPatient(type, links, idIs([context.patient]));
+    return base === undefined ? inContext : all([base, inContext]);
+  };
   const restrictionOf = (type: string): Restriction => {
-    if (!memo.has(type)) memo.set(type, readRestriction(principal, type, policy, now));
+    if (!memo.has(type)) memo.set(type, decide(type));
     return memo.get(type);
   };
   const restriction: SearchRestriction = restrictionOf;
@@ -126,6 +141,12 @@ export function policyRepository(repository: Repository, principal: Principal, p
   async function judged(tx: Repository, type: string, id: string | undefined, resource: Resource | undefined, deleting: boolean): Promise<void> {
     const exists = await liveIn(tx, type, id);
     if (exists && id !== undefined) await assertVisibleIn(tx, type, id);
+    if (context !== undefined && context.applies(type) && resource !== undefined) {
+      const about = patientsOf(resource, policy);
+      if (about.length === 0 || about.some((p) => p !== context.patient)) {
+        throw new FhirError('ACCESS_DENIED', `This app may write ${type} only about the patient in context (Patient/${context.patient}).`);
+      }
+    }
     const reason = await judgeWrite(tx, writeRule(principal, type, policy, now), { type, ...(id !== undefined ? { id } : {}), ...(resource ? { resource } : {}), exists, deleting }, policy);
     if (reason !== undefined) throw new FhirError('ACCESS_DENIED', `${whoIs(principal)} may not write ${type}${id !== undefined ? `/${id}` : ''}: ${reason}.`);
   }
@@ -194,7 +215,7 @@ export function policyRepository(repository: Repository, principal: Principal, p
     },
 
     transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
-      return repository.transaction((tx) => work(policyRepository(tx, principal, policy, { now })));
+      return repository.transaction((tx) => work(policyRepository(tx, principal, policy, { ...options, now })));
     },
 
     async importResources(_resources: readonly unknown[]): Promise<ImportLineResult[]> {
