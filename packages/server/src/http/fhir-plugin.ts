@@ -3,7 +3,7 @@
  * bearer authentication, one route that hands every FHIR request to the HTTP-free router, and
  * one error handler that renders every failure as an OperationOutcome. It does no FHIR work itself.
  */
-import { accessibleRecord, openBreakGlass, type AccessContext } from '@kindred/access';
+import { accessibleRecord, auditedRepository, createAuditWriter, openBreakGlass, type AccessContext } from '@kindred/access';
 import { FhirError } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FhirContext } from '../fhir-rest/fhir-request.ts';
@@ -41,6 +41,10 @@ export function fhirPlugin(settings: AppSettings) {
   return async function fhirApi(app: FastifyInstance): Promise<void> {
     // Who is asking, per request; held here rather than decorated onto every Fastify request.
     const accessOf = new WeakMap<FastifyRequest, AccessContext>();
+    // One group-commit writer for the API: concurrent requests' audit entries share commits, and
+    // each request answers only once its own entry is committed (docs/decisions/0009-audit-trail.md).
+    const auditWriter = createAuditWriter(settings.store.audit);
+    app.addHook('onClose', async () => auditWriter.flush());
 
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([...BODY_MEDIA_TYPES], { parseAs: 'string' }, async (_request: FastifyRequest, body: string | Buffer) => parseJson(body.toString()));
@@ -82,7 +86,8 @@ export function fhirPlugin(settings: AppSettings) {
       if (access === undefined) throw new FhirError('UNAUTHENTICATED', 'The request was not authenticated.');
       const record = await accessibleRecord(settings.store.repository, access, settings.accessPolicy);
       const context: FhirContext = {
-        repository: record.repository,
+        // outermost, so that what the policy and the scopes refuse is recorded too
+        repository: auditedRepository(record.repository, access, auditWriter),
         breakGlass: (asked) => openBreakGlass(settings.store.repository, access, record.principal, settings.accessPolicy, asked),
         access,
         baseUrl,
