@@ -4,17 +4,28 @@
  * (in-flight requests finish, the database closes).
  */
 import { parseArgs } from 'node:util';
-import { createTokenService } from '@kindred/access';
+import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
 import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 
-export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests]
+export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests] [--access-policy FILE]
 
   Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
   Kindred runs behind a proxy. Errors are always logged (as JSON lines); --log-requests (or
-  KINDRED_LOG_REQUESTS=1) logs every request too.`;
+  KINDRED_LOG_REQUESTS=1) logs every request too. --access-policy (or KINDRED_ACCESS_POLICY) loads the
+  area's own access policy (JSON, the shape of Kindred's default); a policy that is not valid stops
+  start-up and says why.`;
+
+function accessPolicyOf(file: string | undefined): AccessPolicy {
+  if (file === undefined || file === '') return defaultAccessPolicy();
+  try {
+    return loadAccessPolicy(file);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
 
 const UPKEEP_EVERY_MS = 60 * 60 * 1000;
 
@@ -43,15 +54,17 @@ export function tokenCommandFor(flags: { data?: string; 'database-url'?: string 
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' } },
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' } },
   });
   const port = portOf(values.port);
   const host = values.host ?? process.env.HOST ?? 'localhost';
+  const accessPolicy = accessPolicyOf(values['access-policy'] ?? process.env.KINDRED_ACCESS_POLICY);
   const store = await openStoreFromFlags(values);
-  const worker = startBulkExportWorker({ store });
+  const worker = startBulkExportWorker({ store, accessPolicy });
   const app = await buildApp({
     store,
     tokens: createTokenService(store.settings),
+    accessPolicy,
     operationRoutes: [...bulkExportRoutes, ...breakGlassRoutes, ...accessLogRoutes(store.audit)],
     version: KINDRED_VERSION,
     tokenCommand: tokenCommandFor(values),

@@ -7,6 +7,7 @@
  *
  * All state lives in the closure of one started worker; nothing at module level.
  */
+import type { AccessPolicy } from '@kindred/access';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '@kindred/store';
@@ -15,6 +16,8 @@ import { runExportJob } from './run-export.ts';
 
 export interface BulkExportWorkerOptions {
   store: Store;
+  /** the access policy each export obeys for its requester; default Kindred's */
+  accessPolicy?: AccessPolicy;
   /** names this worker in the job table; default host, process and a random suffix */
   workerId?: string;
   /** how long to wait between polls when the queue is empty (default 1 s) */
@@ -52,6 +55,7 @@ function reportToStderr(error: unknown): void {
 export function startBulkExportWorker(options: BulkExportWorkerOptions): BulkExportWorker {
   const config = Object.freeze({
     store: options.store,
+    ...(options.accessPolicy !== undefined ? { accessPolicy: options.accessPolicy } : {}),
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     pollMs: positive('pollMs', options.pollMs ?? DEFAULTS.pollMs),
     leaseMs: positive('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs),
@@ -86,6 +90,7 @@ export function startBulkExportWorker(options: BulkExportWorkerOptions): BulkExp
         if (job !== undefined) {
           await runExportJob(job, {
             record: config.store.repository,
+            ...(config.accessPolicy !== undefined ? { accessPolicy: config.accessPolicy } : {}),
             jobs: config.store.jobs,
             workerId: config.workerId,
             leaseMs: config.leaseMs,
