@@ -14,7 +14,11 @@ import type { SqlDriver, SqlValue } from '../sql/driver.ts';
 /** The predecessor of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** One advisory lock per database serialises appenders on PostgreSQL (one chain per store). */
+/**
+ * The advisory lock that serialises appenders on PostgreSQL: this key with the store's schema, so
+ * that one chain per store holds even when several stores share a database (two-key advisory locks
+ * never collide with the one-key lock of the migrations).
+ */
 const AUDIT_CHAIN_LOCK = 4_242_002;
 
 /** What the access layer hands the store to append: an AuditEvent and the patients it concerns. */
@@ -58,7 +62,7 @@ function recordedMillis(event: Resource): number {
  */
 export async function appendAuditEntries(tx: SqlDriver, entries: readonly AuditEventInput[]): Promise<void> {
   if (entries.length === 0) return;
-  if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK]);
+  if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(?::integer, hashtext(current_schema()))', [AUDIT_CHAIN_LOCK]);
   const last = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1'))[0];
   let seq = last === undefined ? 0 : Number(last.seq);
   let prevHash = last?.hash ?? GENESIS_HASH;
