@@ -4,6 +4,8 @@
  */
 export { buildApp } from './http/build-app.ts';
 export { DEFAULT_BODY_LIMIT_BYTES, type AppConfig } from './http/app-config.ts';
+export type { SignInConfig } from './oidc/sign-in-settings.ts';
+export { createLaunch, type LaunchContext } from './oidc/smart-launch.ts';
 export { handleFhirRequest, handleMetadataRequest } from './fhir-rest/router.ts';
 export { capabilityStatement } from './fhir-rest/capability-statement.ts';
 export type {

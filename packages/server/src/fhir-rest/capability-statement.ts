@@ -134,6 +134,41 @@ export interface CapabilityOptions {
   baseUrl: string;
   version: string;
   routes: readonly OperationRoute[];
+  /** the sign-in service's endpoints, when SMART on FHIR is on */
+  oauth?: { authorize: string; token: string; revoke?: string };
+}
+
+/**
+ * `rest.security` (http://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.rest.security):
+ * with sign-in on, the SMART-on-FHIR service and its endpoints in the oauth-uris extension
+ * (SMART App Launch 2.0, conformance.html#using-cors and the smart-configuration document, which is authoritative).
+ */
+function securityOf(oauth: CapabilityOptions['oauth']): Record<string, unknown> {
+  if (oauth === undefined) {
+    return {
+      cors: false,
+      description:
+        'Every request except GET [base]/metadata needs an Authorization: Bearer token (run `npx kindred token` to get one). ' +
+        'SMART on FHIR is available when the server runs with sign-in on.',
+    };
+  }
+  return {
+    cors: false,
+    extension: [
+      {
+        url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+        extension: [
+          { url: 'authorize', valueUri: oauth.authorize },
+          { url: 'token', valueUri: oauth.token },
+          ...(oauth.revoke !== undefined ? [{ url: 'revoke', valueUri: oauth.revoke }] : []),
+        ],
+      },
+    ],
+    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'SMART App Launch 2.0 and Backend Services' }],
+    description:
+      'Every request except GET [base]/metadata and [base]/.well-known/smart-configuration needs an Authorization: Bearer token: ' +
+      'from a SMART app launch or SMART Backend Services (see [base]/.well-known/smart-configuration), or `npx kindred token` for the administrator.',
+  };
 }
 
 export function capabilityStatement(options: CapabilityOptions): Resource {
@@ -159,12 +194,7 @@ export function capabilityStatement(options: CapabilityOptions): Resource {
       {
         mode: 'server',
         documentation: 'Every interaction listed here is implemented for every resource type. Search parameters of type composite and special are not supported.',
-        security: {
-          cors: false,
-          description:
-            'Every request except GET [base]/metadata needs an Authorization: Bearer token (run `npx kindred token` to get one). ' +
-            'SMART on FHIR authorisation is planned and will be described here when it is available.',
-        },
+        security: securityOf(options.oauth),
         resource: withTypeOperations(resources, operations.byType),
         interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
         // FHIR JSON has no empty arrays (http://hl7.org/fhir/R4/json.html)

@@ -14,6 +14,7 @@ import { FHIR_PREFIX, sendFhirError, splitUrl } from './fhir-exchange.ts';
 import { fhirPlugin } from './fhir-plugin.ts';
 import { healthRoutes } from './health.ts';
 import { asClientError } from './http-errors.ts';
+import { withSignIn } from '../oidc/with-sign-in.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -35,7 +36,8 @@ function isUnderFhir(url: string): boolean {
 }
 
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
-  const settings = settingsOf(config);
+  // With sign-in on, the FHIR API also accepts the sign-in service's tokens and offers $smart-launch.
+  const { settings, signInPlugin } = await withSignIn(settingsOf(config));
   const app = Fastify({
     logger: settings.logger ? { level: 'info', serializers: logSerializers } : false,
     // Two log lines for every request cost a tenth of the throughput; errors are always logged,
@@ -72,6 +74,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
 
   await app.register(fhirPlugin(settings), { prefix: FHIR_PREFIX });
+  if (signInPlugin !== undefined) await app.register(signInPlugin);
   await app.register(healthRoutes(settings));
   await app.register(pagesPlugin(settings));
   await app.ready();

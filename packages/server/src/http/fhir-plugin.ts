@@ -18,6 +18,12 @@ import { BODY_MEDIA_TYPES, FORM_MEDIA_TYPE, requireJsonAnswer } from './negotiat
 
 const FHIR_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+/** The sign-in service's endpoints for the CapabilityStatement, when sign-in is on. */
+function oauthUrisOf(settings: AppSettings): { oauth?: { authorize: string; token: string; revoke: string } } {
+  const issuer = settings.signIn?.issuer;
+  return issuer === undefined ? {} : { oauth: { authorize: `${issuer}/authorize`, token: `${issuer}/token`, revoke: `${issuer}/revoke` } };
+}
+
 function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
@@ -80,7 +86,7 @@ export function fhirPlugin(settings: AppSettings) {
       const fhirRequest = toFhirRequest(request, method);
       const baseUrl = fhirBaseUrl(request, settings.fhirBaseUrl);
       if (isPublicMetadata(request)) {
-        return sendFhirResponse(request, reply, handleMetadataRequest(fhirRequest, { baseUrl, version: settings.version, routes: settings.operationRoutes, logger: request.log }));
+        return sendFhirResponse(request, reply, handleMetadataRequest(fhirRequest, { baseUrl, version: settings.version, routes: settings.operationRoutes, logger: request.log, ...oauthUrisOf(settings) }));
       }
       const access = accessOf.get(request);
       if (access === undefined) throw new FhirError('UNAUTHENTICATED', 'The request was not authenticated.');

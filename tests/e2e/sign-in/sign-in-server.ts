@@ -1,0 +1,146 @@
+/**
+ * Test support for the sign-in tests: Kindred with sign-in on, on a real port (chosen before the
+ * app is built, because the issuer and the tokens' audience are made from the public address),
+ * over a test store; people and apps registered through @kindred/access; and a "browser" made of
+ * fetch and a cookie jar that fills in the sign-in forms as a person would, with no JavaScript.
+ */
+import { createServer } from 'node:net';
+import { createTokenService, createAccounts, createClients, type NewAccount, type NewClient, type TokenService } from '@kindred/access';
+import { buildApp, type SignInConfig } from '@kindred/server';
+import type { TestStore } from '@kindred/store/testing';
+import type { FastifyInstance } from 'fastify';
+
+export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+export interface SignInServer {
+  app: FastifyInstance;
+  origin: string;
+  fhirBase: string;
+  issuer: string;
+  tokens: TokenService;
+  /** the administrator's token (aud = the instance urn) */
+  adminToken: string;
+  addAccount(account: NewAccount): Promise<{ accountId: string; totpSecret?: string }>;
+  addClient(client: NewClient): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<SignInServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const tokens = createTokenService(store.settings);
+  const app = await buildApp({
+    store,
+    tokens,
+    version: '9.9.9-test',
+    logger: options.logger ?? false,
+    publicBaseUrl: origin,
+    signIn: { scrypt: CHEAP_SCRYPT, rateLimitPerMinute: 1000, ...options.signIn },
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  const accounts = createAccounts(store.identity, store.outbox, { scrypt: CHEAP_SCRYPT });
+  const clients = createClients(store.identity);
+  return {
+    app,
+    origin,
+    fhirBase: `${origin}/fhir`,
+    issuer: `${origin}/auth`,
+    tokens,
+    adminToken: await tokens.issueAdministratorToken(),
+    async addAccount(account) {
+      const { account: added, totpUri } = await accounts.add(account);
+      const totpSecret = totpUri === undefined ? undefined : (new URL(totpUri).searchParams.get('secret') ?? undefined);
+      return { accountId: added.accountId, ...(totpSecret !== undefined ? { totpSecret } : {}) };
+    },
+    async addClient(client) {
+      await clients.add(client);
+    },
+    close: () => app.close(),
+  };
+}
+
+/** A person at a browser without JavaScript: follows redirects by hand, keeps cookies, posts forms. */
+export class FormBrowser {
+  private readonly cookies = new Map<string, string>();
+  /** every response seen, for header checks */
+  readonly seen: Response[] = [];
+
+  constructor(private readonly origin: string) {}
+
+  private remember(response: Response): void {
+    this.seen.push(response);
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      if (name) {
+        if (/expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name.trim());
+        else this.cookies.set(name.trim(), value.join('='));
+      }
+    }
+  }
+
+  private cookieHeader(url: string): Record<string, string> {
+    if (!url.startsWith(this.origin)) return {};
+    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  async get(url: string): Promise<Response> {
+    const response = await fetch(url, { redirect: 'manual', headers: this.cookieHeader(url) });
+    this.remember(response);
+    return response;
+  }
+
+  async post(url: string, form: Record<string, string>): Promise<Response> {
+    const response = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.cookieHeader(url) },
+      body: new URLSearchParams(form).toString(),
+    });
+    this.remember(response);
+    return response;
+  }
+
+  /** Follows redirects from `response` until a page (2xx/4xx) or a url outside this server (the app's redirect uri). */
+  async follow(response: Response): Promise<{ response: Response; url: string; external?: string }> {
+    let current = response;
+    let url = response.url;
+    for (let hops = 0; hops < 10; hops++) {
+      const location = current.headers.get('location');
+      if (current.status < 300 || current.status >= 400 || location === null) return { response: current, url };
+      url = new URL(location, url.startsWith('http') ? url : this.origin).href;
+      if (!url.startsWith(this.origin)) return { response: current, url, external: url };
+      current = await this.get(url);
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+export function csrfOf(page: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(page);
+  if (!match?.[1]) throw new Error(`no CSRF token on the page: ${page.slice(0, 300)}`);
+  return match[1];
+}
+
+export function formActionOf(page: string, origin: string): string {
+  const match = /<form method="post" action="([^"]+)"/.exec(page);
+  if (!match?.[1]) throw new Error(`no form on the page: ${page.slice(0, 300)}`);
+  return new URL(match[1].replace(/&amp;/g, '&'), origin).href;
+}
+
+/** The JSON payload of a JWT, unverified (tests read claims). */
+export function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
