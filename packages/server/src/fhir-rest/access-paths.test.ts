@@ -10,7 +10,7 @@ import { AREA, accessOf, observation, type Who } from '@kindred/access/testing';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { accessLogRoutes } from '../access-log/access-log-routes.ts';
 import { breakGlassRoutes } from '../break-glass/break-glass-route.ts';
-import type { FhirContext, FhirMethod, FhirResponse } from './fhir-request.ts';
+import type { FhirContext, FhirMethod, FhirResponse, OperationRoute } from './fhir-request.ts';
 import { handleFhirRequest } from './router.ts';
 import { TEST_BASE_URL, bodyOf, requestOf, type CallOptions } from './test-support.ts';
 
@@ -30,7 +30,7 @@ function referencesIn(response: FhirResponse): string[] {
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`access through the FHIR API on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
     let store: TestStore;
-    const routes = (): readonly import('./fhir-request.ts').OperationRoute[] => [...breakGlassRoutes, ...accessLogRoutes(store.audit)];
+    const routes = (): readonly OperationRoute[] => [...breakGlassRoutes, ...accessLogRoutes(store.audit)];
 
     async function call(who: Who, method: FhirMethod, url: string, options: CallOptions = {}): Promise<FhirResponse> {
       const access = accessOf(who);
