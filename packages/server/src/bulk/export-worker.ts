@@ -7,7 +7,7 @@
  *
  * All state lives in the closure of one started worker; nothing at module level.
  */
-import type { AccessPolicy } from '@kindred/access';
+import { createAuditWriter, type AccessPolicy } from '@kindred/access';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '@kindred/store';
@@ -63,6 +63,8 @@ export function startBulkExportWorker(options: BulkExportWorkerOptions): BulkExp
     retentionMs: positive('retentionMs', options.retentionMs ?? DEFAULTS.retentionMs),
     onError: options.onError ?? reportToStderr,
   });
+  // what each export reads is recorded, in group commits like the API's reads
+  const audit = createAuditWriter(config.store.audit);
   let stopping = false;
   let wake: (() => void) | undefined;
 
@@ -90,6 +92,7 @@ export function startBulkExportWorker(options: BulkExportWorkerOptions): BulkExp
         if (job !== undefined) {
           await runExportJob(job, {
             record: config.store.repository,
+            audit,
             ...(config.accessPolicy !== undefined ? { accessPolicy: config.accessPolicy } : {}),
             jobs: config.store.jobs,
             workerId: config.workerId,

@@ -7,7 +7,7 @@
  * It must not answer HTTP or decide access: the stored request says what to export and the
  * access package says what the requester may see.
  */
-import { defaultAccessPolicy, type AccessPolicy } from '@kindred/access';
+import { auditedRepository, defaultAccessPolicy, type AccessPolicy, type AuditWriter } from '@kindred/access';
 import { instantMillis, isFhirError, type StoredResource } from '@kindred/fhir';
 import type { Job, Jobs, Repository } from '@kindred/store';
 import { readJobRequest, type ExportJobRequest, type ExportJobResult } from './bulk-export-job.ts';
@@ -22,6 +22,8 @@ export interface RunExportOptions {
   record: Repository;
   /** the access policy the requester's view obeys; default Kindred's */
   accessPolicy?: AccessPolicy;
+  /** records the requester's reads in the audit trail (docs/decisions/0009); the worker always passes it */
+  audit?: AuditWriter;
   jobs: Jobs;
   workerId: string;
   leaseMs: number;
@@ -134,7 +136,8 @@ async function countsOf(repository: Repository): Promise<Record<string, number>>
 
 async function exportRecord(jobId: string, request: ExportJobRequest, options: RunExportOptions, lease: JobLease): Promise<ExportJobResult> {
   const access = rebuildAccess(request.requester, new Date(Date.now() + ACCESS_LIFETIME_MS));
-  const scoped = await repositoryFor(options.record, access, options.accessPolicy ?? defaultAccessPolicy());
+  const allowed = await repositoryFor(options.record, access, options.accessPolicy ?? defaultAccessPolicy());
+  const scoped = options.audit !== undefined ? auditedRepository(allowed, access, options.audit) : allowed;
   const plan = planExport(request);
   const notes = [...request.ignored];
   let provenance = plan.provenance;
