@@ -66,7 +66,7 @@ for (const backend of backends) {
 
       const after = await record.open();
       try {
-        const events = (await after.audit.forPatient(patientId, { count: 100_000 })).events as { subtype?: { code: string }[]; outcome: string }[];
+        const events = (await after.audit.forPatient(patientId, { count: 100_000 })).events as unknown as { subtype?: { code: string }[]; outcome: string }[];
         const reads = events.filter((e) => e.subtype?.[0]?.code === 'read' && e.outcome === '0');
         expect(reads.length).toBeGreaterThanOrEqual(answered);
         expect(await after.audit.verify()).toMatchObject({ ok: true });

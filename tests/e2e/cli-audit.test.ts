@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '@kindred/store';
-import { cliBackends, type CliRecord } from './cli/cli-records.ts';
+import { cliBackends, scratchDir, type CliRecord } from './cli/cli-records.ts';
 import { runKindred } from './cli/kindred-process.ts';
 
 const backends = await cliBackends();
@@ -88,6 +88,26 @@ for (const backend of backends) {
       expect(result.stdout.split('\n')[0]).toBe(
         'audit trail broken: entry 2 (recorded 2026-01-01T00:00:02.000Z) does not hold: hash mismatch: its content is not what was written',
       );
+    });
+
+    it('kindred export is on the trail, as the administrator, and the chain still verifies', async () => {
+      const out = scratchDir('cli-audit-export');
+      try {
+        expect((await runKindred(['export', out.path, ...record.flags])).code).toBe(0);
+      } finally {
+        out.remove();
+      }
+      const store = await record.open();
+      try {
+        const rows = await store.driver.query<{ content: string }>('SELECT content FROM audit_entry WHERE seq = 4');
+        const exported = JSON.parse(rows[0]?.content ?? '{}') as { type?: { code: string }; agent?: { altId?: string }[] };
+        expect(exported.type?.code).toBe('110106');
+        expect(exported.agent?.[0]?.altId).toBe('administrator');
+      } finally {
+        await store.close();
+      }
+      const result = await runKindred(['audit', 'verify', ...record.flags]);
+      expect(result.stdout.split('\n')[0]).toBe('audit trail intact: 4 entries');
     });
 
     it('names the entry after one deleted underneath it', async () => {

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { localAdministratorAccess, scopedRepository } from '@kindred/access';
+import { auditedRepository, createAuditWriter, localAdministratorAccess, scopedRepository } from '@kindred/access';
 import { instantMillis, isResourceType } from '@kindred/fhir';
 import { createProgress, formatCount } from '../progress.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
@@ -41,7 +41,9 @@ export async function runExport(args: string[]): Promise<number> {
   const store = await openStoreFromFlags(values);
   try {
     mkdirSync(outDir, { recursive: true });
-    const repository = scopedRepository(store.repository, localAdministratorAccess());
+    const access = localAdministratorAccess();
+    // an export of the record is on the audit trail, whoever runs it (docs/decisions/0009-audit-trail.md)
+    const repository = auditedRepository(scopedRepository(store.repository, access), access, createAuditWriter(store.audit));
     const counts = await repository.countByType();
     const expected = Object.entries(counts)
       .filter(([t]) => !types || types.includes(t))
