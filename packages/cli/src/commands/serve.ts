@@ -10,13 +10,16 @@ import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.
 import { KINDRED_VERSION } from '../version.ts';
 
 export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests] [--access-policy FILE]
+              [--sign-in on|off]
 
   Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
   Kindred runs behind a proxy. Errors are always logged (as JSON lines); --log-requests (or
   KINDRED_LOG_REQUESTS=1) logs every request too. --access-policy (or KINDRED_ACCESS_POLICY) loads the
   area's own access policy (JSON, the shape of Kindred's default); a policy that is not valid stops
-  start-up and says why.`;
+  start-up and says why. Sign-in (OpenID Connect and SMART on FHIR at <address>/auth, for the
+  accounts and apps added with \`kindred user add\` and \`kindred client add\`) is on unless
+  --sign-in off (or KINDRED_SIGN_IN=off); it needs the public address (--base-url, or the port).`;
 
 function accessPolicyOf(file: string | undefined): AccessPolicy {
   if (file === undefined || file === '') return defaultAccessPolicy();
@@ -51,14 +54,28 @@ export function tokenCommandFor(flags: { data?: string; 'database-url'?: string 
   return 'npx kindred token';
 }
 
+/** Sign-in is on unless turned off; it needs the public address, which --port 0 without --base-url does not give. */
+function signInWanted(value: string | undefined, publicBaseUrl: string | undefined): boolean {
+  if (value !== undefined && value !== 'on' && value !== 'off') throw new UsageError(`--sign-in must be "on" or "off" (got "${value}").`);
+  if (value === 'off') return false;
+  if (publicBaseUrl === undefined) {
+    if (value === 'on') throw new UsageError('--sign-in on needs the public address: give --base-url (or a --port other than 0).');
+    return false;
+  }
+  return true;
+}
+
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' } },
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' }, 'sign-in': { type: 'string' } },
   });
   const port = portOf(values.port);
   const host = values.host ?? process.env.HOST ?? 'localhost';
   const accessPolicy = accessPolicyOf(values['access-policy'] ?? process.env.KINDRED_ACCESS_POLICY);
+  // Without --base-url, links follow each request's Host; the sign-in service's issuer cannot, so it is localhost:<port>.
+  const signInSite = values['base-url'] ?? (port !== 0 ? `http://localhost:${port}` : undefined);
+  const signIn = signInWanted(values['sign-in'] ?? process.env.KINDRED_SIGN_IN, signInSite);
   const store = await openStoreFromFlags(values);
   const worker = startBulkExportWorker({ store, accessPolicy });
   const app = await buildApp({
@@ -70,11 +87,13 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     tokenCommand: tokenCommandFor(values),
     logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
+    ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite } } : {}),
   });
   const address = await app.listen({ port, host });
   const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   process.stdout.write(`Kindred ${KINDRED_VERSION} is running at ${shown} (FHIR API at ${shown}/fhir) on ${store.description}.\n`);
   process.stdout.write(`Get a bearer token with: ${tokenCommandFor(values)}\n`);
+  if (signIn && signInSite !== undefined) process.stdout.write(`Sign-in and SMART on FHIR: ${signInSite.replace(/\/+$/, '').replace(/\/fhir$/, '')}/auth (apps find it at /fhir/.well-known/smart-configuration).\n`);
 
   const upkeep = setInterval(() => {
     store.maintain().catch((error: unknown) => process.stderr.write(`Upkeep of the database failed: ${error instanceof Error ? error.message : String(error)}\n`));

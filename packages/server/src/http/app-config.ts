@@ -85,6 +85,6 @@ export function settingsOf(config: AppConfig): AppSettings {
     logger: config.logger ?? true,
     logRequests: config.logRequests ?? false,
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
-    signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl)),
+    signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });
 }

@@ -14,6 +14,7 @@ import { FHIR_PREFIX, sendFhirError, splitUrl } from './fhir-exchange.ts';
 import { fhirPlugin } from './fhir-plugin.ts';
 import { healthRoutes } from './health.ts';
 import { asClientError } from './http-errors.ts';
+import { loggablePath } from '../oidc/log-redaction.ts';
 import { withSignIn } from '../oidc/with-sign-in.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -26,7 +27,7 @@ function requestId(raw: { headers: Record<string, string | string[] | undefined>
 
 /** What a request log line holds: no headers (they carry the token), no body, no query string. */
 const logSerializers = {
-  req: (request: { method: string; url: string }) => ({ method: request.method, path: splitUrl(request.url).path }),
+  req: (request: { method: string; url: string }) => ({ method: request.method, path: loggablePath(splitUrl(request.url).path) }),
   res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
 };
 

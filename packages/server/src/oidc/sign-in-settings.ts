@@ -8,6 +8,11 @@
 export const SIGN_IN_PREFIX = '/auth';
 
 export interface SignInConfig {
+  /**
+   * the site's public address for the issuer and the tokens' audience when the app has no
+   * publicBaseUrl (its links then follow each request's Host), e.g. "http://localhost:8080"
+   */
+  siteUrl?: string;
   /** sign-in form posts and token requests allowed per client IP per minute; default 20 */
   rateLimitPerMinute?: number;
   /** a sign-in session ends after this long without use; default 30 minutes */
@@ -43,7 +48,7 @@ function positive(name: string, value: number): number {
 /** The sign-in settings for a site whose FHIR base is `fhirBaseUrl` (configured, never from a request's Host header). */
 export function signInSettingsOf(config: SignInConfig, fhirBaseUrl: string | undefined): SignInSettings {
   if (fhirBaseUrl === undefined) {
-    throw new Error('Sign-in needs the public address of the site (publicBaseUrl, `kindred serve --base-url`): the issuer and the token audience are made from it.');
+    throw new Error('Sign-in needs the public address of the site (publicBaseUrl or signIn.siteUrl, `kindred serve --base-url`): the issuer and the token audience are made from it.');
   }
   const site = fhirBaseUrl.replace(/\/fhir$/, '');
   const issuer = `${site}${SIGN_IN_PREFIX}`;
