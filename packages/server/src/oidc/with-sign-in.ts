@@ -6,12 +6,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
-import { createSignInService } from './sign-in-plugin.ts';
 import { smartLaunchRoute } from './smart-launch.ts';
 
 export async function withSignIn(settings: AppSettings): Promise<{ settings: AppSettings; signInPlugin?: (app: FastifyInstance) => Promise<void> }> {
   const { signIn } = settings;
   if (signIn === undefined) return { settings };
+  // Loaded only when sign-in is on: oidc-provider warns at import on Node 20 (decision 0010), and
+  // commands that never serve (kindred token, import …) should not load it at all.
+  const { createSignInService } = await import('./sign-in-plugin.ts');
   const service = await createSignInService({ store: settings.store, signIn, policy: settings.accessPolicy });
   return {
     settings: Object.freeze({
