@@ -25,7 +25,7 @@ export interface SignInServer {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -37,8 +37,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<SignInServer> {
-  const port = await freePort();
+export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number } = {}): Promise<SignInServer> {
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const tokens = createTokenService(store.settings);
   const app = await buildApp({
@@ -71,34 +71,42 @@ export async function startSignInServer(store: TestStore, options: { signIn?: Si
   };
 }
 
-/** A person at a browser without JavaScript: follows redirects by hand, keeps cookies, posts forms. */
+/** A person at a browser without JavaScript: follows redirects by hand, keeps cookies (per origin), posts forms. */
 export class FormBrowser {
-  private readonly cookies = new Map<string, string>();
+  private readonly jars = new Map<string, Map<string, string>>();
   /** every response seen, for header checks */
   readonly seen: Response[] = [];
 
   constructor(private readonly origin: string) {}
 
-  private remember(response: Response): void {
+  private jar(url: string): Map<string, string> {
+    const origin = new URL(url).origin;
+    const jar = this.jars.get(origin) ?? new Map<string, string>();
+    this.jars.set(origin, jar);
+    return jar;
+  }
+
+  private remember(url: string, response: Response): void {
     this.seen.push(response);
+    const cookies = this.jar(url);
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, ...value] = (pair ?? '').split('=');
       if (name) {
-        if (/expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name.trim());
-        else this.cookies.set(name.trim(), value.join('='));
+        if (/expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name.trim());
+        else cookies.set(name.trim(), value.join('='));
       }
     }
   }
 
   private cookieHeader(url: string): Record<string, string> {
-    if (!url.startsWith(this.origin)) return {};
-    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const cookies = this.jar(url);
+    return cookies.size === 0 ? {} : { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
   }
 
   async get(url: string): Promise<Response> {
     const response = await fetch(url, { redirect: 'manual', headers: this.cookieHeader(url) });
-    this.remember(response);
+    this.remember(url, response);
     return response;
   }
 
@@ -109,19 +117,22 @@ export class FormBrowser {
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.cookieHeader(url) },
       body: new URLSearchParams(form).toString(),
     });
-    this.remember(response);
+    this.remember(url, response);
     return response;
   }
 
-  /** Follows redirects from `response` until a page (2xx/4xx) or a url outside this server (the app's redirect uri). */
-  async follow(response: Response): Promise<{ response: Response; url: string; external?: string }> {
+  /**
+   * Follows redirects from `response` until a page (2xx/4xx) or a url outside this server (the
+   * app's redirect uri), or, with `stopAt`, through other servers until a url starting with it.
+   */
+  async follow(response: Response, stopAt?: string): Promise<{ response: Response; url: string; external?: string }> {
     let current = response;
     let url = response.url;
     for (let hops = 0; hops < 10; hops++) {
       const location = current.headers.get('location');
       if (current.status < 300 || current.status >= 400 || location === null) return { response: current, url };
       url = new URL(location, url.startsWith('http') ? url : this.origin).href;
-      if (!url.startsWith(this.origin)) return { response: current, url, external: url };
+      if (stopAt !== undefined ? url.startsWith(stopAt) : !url.startsWith(this.origin)) return { response: current, url, external: url };
       current = await this.get(url);
     }
     throw new Error('too many redirects');

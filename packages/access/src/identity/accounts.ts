@@ -66,6 +66,8 @@ export interface Accounts {
   add(account: NewAccount): Promise<{ account: AccountSummary; totpUri?: string }>;
   byId(accountId: string): Promise<AccountSummary | undefined>;
   byUsername(username: string): Promise<AccountSummary | undefined>;
+  /** the account of the person `fhirUser` ("Practitioner/…"), for sign-in through an external identity provider */
+  byFhirUser(fhirUser: string): Promise<AccountSummary | undefined>;
   /** step one of sign-in; a wrong password counts towards lockout */
   checkPassword(username: string, password: string): Promise<PasswordCheck>;
   /** step two for accounts with TOTP; a wrong or reused code counts towards lockout */
@@ -189,6 +191,11 @@ export function createAccounts(tables: IdentityTables, outbox: MessageOutbox, op
 
     async byUsername(username) {
       const record = await accounts.byUsername(normaliseUsername(username));
+      return record ? summary(record) : undefined;
+    },
+
+    async byFhirUser(fhirUser) {
+      const record = await accounts.byFhirUser(fhirUser);
       return record ? summary(record) : undefined;
     },
 

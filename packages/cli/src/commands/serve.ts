@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker } from '@kindred/server';
+import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker, type SignInConfig } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 
@@ -54,6 +54,31 @@ export function tokenCommandFor(flags: { data?: string; 'database-url'?: string 
   return 'npx kindred token';
 }
 
+/**
+ * The area's own OpenID Connect provider, from the environment only (the client secret must not be
+ * on a command line): KINDRED_EXTERNAL_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, and optionally
+ * _NAME (shown on the sign-in page), _CLAIM (default preferred_username), _MATCH (username | fhirUser).
+ */
+export function externalIdentityProviderOf(env: NodeJS.ProcessEnv): { external?: SignInConfig['external'] } {
+  const issuer = env.KINDRED_EXTERNAL_OIDC_ISSUER;
+  if (issuer === undefined || issuer === '') return {};
+  const clientId = env.KINDRED_EXTERNAL_OIDC_CLIENT_ID;
+  const clientSecret = env.KINDRED_EXTERNAL_OIDC_CLIENT_SECRET;
+  if (!clientId || !clientSecret) throw new UsageError('KINDRED_EXTERNAL_OIDC_ISSUER needs KINDRED_EXTERNAL_OIDC_CLIENT_ID and KINDRED_EXTERNAL_OIDC_CLIENT_SECRET too.');
+  const match = env.KINDRED_EXTERNAL_OIDC_MATCH;
+  if (match !== undefined && match !== 'username' && match !== 'fhirUser') throw new UsageError(`KINDRED_EXTERNAL_OIDC_MATCH must be "username" or "fhirUser" (got "${match}").`);
+  return {
+    external: {
+      issuer,
+      clientId,
+      clientSecret,
+      ...(env.KINDRED_EXTERNAL_OIDC_NAME ? { displayName: env.KINDRED_EXTERNAL_OIDC_NAME } : {}),
+      ...(env.KINDRED_EXTERNAL_OIDC_CLAIM ? { claim: env.KINDRED_EXTERNAL_OIDC_CLAIM } : {}),
+      ...(match !== undefined ? { matchBy: match } : {}),
+    },
+  };
+}
+
 /** Sign-in is on unless turned off; it needs the public address, which --port 0 without --base-url does not give. */
 function signInWanted(value: string | undefined, publicBaseUrl: string | undefined): boolean {
   if (value !== undefined && value !== 'on' && value !== 'off') throw new UsageError(`--sign-in must be "on" or "off" (got "${value}").`);
@@ -87,7 +112,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     tokenCommand: tokenCommandFor(values),
     logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
-    ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite } } : {}),
+    ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });
   const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');

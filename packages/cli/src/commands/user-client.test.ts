@@ -55,3 +55,21 @@ describe('kindred user and kindred client', () => {
     expect(leaked.err).not.toContain('PRIVATE-D-VALUE');
   });
 });
+
+describe('the external identity provider from the environment', () => {
+  it('is read from KINDRED_EXTERNAL_OIDC_* and needs the client id and secret', async () => {
+    const { externalIdentityProviderOf } = await import('./serve.ts');
+    expect(externalIdentityProviderOf({})).toEqual({});
+    expect(
+      externalIdentityProviderOf({
+        KINDRED_EXTERNAL_OIDC_ISSUER: 'https://idp.area.example',
+        KINDRED_EXTERNAL_OIDC_CLIENT_ID: 'kindred',
+        KINDRED_EXTERNAL_OIDC_CLIENT_SECRET: 's3cret',
+        KINDRED_EXTERNAL_OIDC_MATCH: 'fhirUser',
+        KINDRED_EXTERNAL_OIDC_CLAIM: 'fhirUser',
+      }),
+    ).toEqual({ external: { issuer: 'https://idp.area.example', clientId: 'kindred', clientSecret: 's3cret', matchBy: 'fhirUser', claim: 'fhirUser' } });
+    expect(() => externalIdentityProviderOf({ KINDRED_EXTERNAL_OIDC_ISSUER: 'https://idp.area.example' })).toThrow(/CLIENT_ID/);
+    expect(() => externalIdentityProviderOf({ KINDRED_EXTERNAL_OIDC_ISSUER: 'x', KINDRED_EXTERNAL_OIDC_CLIENT_ID: 'a', KINDRED_EXTERNAL_OIDC_CLIENT_SECRET: 'b', KINDRED_EXTERNAL_OIDC_MATCH: 'email' })).toThrow(/MATCH/);
+  });
+});

@@ -21,6 +21,7 @@ import { field } from './form-body.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { SignInSettings } from './sign-in-settings.ts';
 import { renderPatientPicker, renderSignInErrorPage, renderSignInPage, renderTooManyRequestsPage, renderTotpPage, type FieldError } from './sign-in-pages.ts';
+import { fhirUserFromClaim, type ExternalIdentityProvider } from './external-idp.ts';
 import { resolveLaunch, saveLaunchContext } from './smart-launch.ts';
 
 /** The password step passed; the TOTP step is next. Kept in the database (any node may serve the next page). */
@@ -36,7 +37,12 @@ export interface InteractionDeps {
   csrfKey: Buffer;
   limiter: RateLimiter;
   now: () => number;
+  /** the area's own identity provider, when configured */
+  external?: ExternalIdentityProvider;
 }
+
+/** RFC 8176 methods that show the external provider used a second factor (so Kindred need not ask for its own). */
+const MULTI_FACTOR = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'fpt', 'face', 'pop']);
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -86,6 +92,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       errors,
       resetUrl: `${signIn.mountPath}/reset`,
       ...(username !== undefined ? { username } : {}),
+      ...(deps.external ? { external: { url: `${base}/${details.uid}/external`, name: deps.external.displayName } } : {}),
     }));
 
   const totpPage = (reply: FastifyReply, details: Details, errors: FieldError[] = []) =>
@@ -247,6 +254,54 @@ export function interactionRoutes(deps: InteractionDeps) {
       await audit(request, details, result.account.username, result.account);
       return finish(request, reply, { login: { accountId, amr: ['pwd', 'otp'], remember: false } });
     });
+
+    const external = deps.external;
+    if (external !== undefined) {
+      app.get<{ Params: { uid: string } }>('/interaction/:uid/external', async (request, reply) => {
+        const details = await detailsOf(request, reply);
+        if (!details) return reply;
+        return noStore(reply).redirect(await external.start(details.uid), 303);
+      });
+
+      // The provider sends the browser back here; the interaction cookie is not sent to this path,
+      // so the matched account travels to the interaction in a one-time ticket.
+      app.get('/external/callback', async (request, reply) => {
+        if (await limited(request, reply)) return reply;
+        let outcome: Awaited<ReturnType<ExternalIdentityProvider['finish']>>;
+        try {
+          outcome = await external.finish(new URL(request.url, signIn.issuer));
+        } catch (error) {
+          request.log.warn({ event: 'external-sign-in-failed', reason: error instanceof Error ? error.message : 'unknown' }, 'sign-in: the external provider did not sign the person in');
+          return sendPage(noStore(reply), 400, renderSignInErrorPage('access_denied', 'The sign-in with your organisation\'s account did not complete. Start again from the app.'));
+        }
+        const { uid, identity } = outcome;
+        const fhirUser = identity.matchBy === 'fhirUser' ? fhirUserFromClaim(identity.value) : undefined;
+        const account = identity.matchBy === 'fhirUser' ? (fhirUser === undefined ? undefined : await accounts.byFhirUser(fhirUser)) : await accounts.byUsername(identity.value);
+        if (!account || account.disabled) {
+          await deps.store.audit.append([
+            failedSignInEvent({ username: identity.value, issuer: signIn.issuer, address: request.ip }, account ? 'account disabled (external provider)' : 'no Kindred account for the external identity', undefined, new Date(now())),
+          ]);
+          return sendPage(noStore(reply), 403, renderSignInErrorPage('access_denied', 'Your organisation\'s account is not linked to a Kindred account. Ask the people who run Kindred.'));
+        }
+        if (account.totpRequired && !identity.amr.some((m) => MULTI_FACTOR.has(m))) {
+          // Staff need a second factor: the external provider did not say it used one, so Kindred asks for its own.
+          await records.upsert(PASSWORD_STEP_MODEL, uid, { accountId: account.accountId }, now() + PASSWORD_STEP_SECONDS * 1000);
+          return noStore(reply).redirect(`${base}/${uid}/totp`, 303);
+        }
+        const ticket = await external.issueTicket(uid, account.accountId, identity.amr);
+        return noStore(reply).redirect(`${base}/${uid}/external/finish?ticket=${encodeURIComponent(ticket)}`, 303);
+      });
+
+      app.get<{ Params: { uid: string }; Querystring: { ticket?: string } }>('/interaction/:uid/external/finish', async (request, reply) => {
+        const details = await detailsOf(request, reply);
+        if (!details) return reply;
+        const redeemed = await external.redeemTicket(details.uid, request.query.ticket ?? '');
+        const account = redeemed === undefined ? undefined : await accounts.byId(redeemed.accountId);
+        if (!redeemed || !account) return sendPage(noStore(reply), 400, renderSignInErrorPage('session_not_found', undefined));
+        await audit(request, details, account.username, account);
+        return finish(request, reply, { login: { accountId: account.accountId, amr: ['ext', ...redeemed.amr], remember: false } });
+      });
+    }
 
     app.post<{ Params: { uid: string } }>('/interaction/:uid/patient', async (request, reply) => {
       const details = await detailsOf(request, reply);

@@ -62,6 +62,8 @@ export interface SignInPageModel {
   username?: string;
   errors: readonly FieldError[];
   resetUrl: string;
+  /** the area's own identity provider, when configured */
+  external?: { url: string; name: string };
 }
 
 export function renderSignInPage(m: SignInPageModel): string {
@@ -77,7 +79,9 @@ export function renderSignInPage(m: SignInPageModel): string {
         ${input({ id: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', errors: m.errors, width: 'nhsuk-u-width-two-thirds' })}
         <button class="nhsuk-button" data-module="nhsuk-button" type="submit">Sign in</button>
       </form>
-      <p><a href="${m.resetUrl}">I have forgotten my password</a></p>`,
+      <p><a href="${m.resetUrl}">I have forgotten my password</a></p>
+      ${m.external ? html`<h2>Or</h2>
+      <a class="nhsuk-button nhsuk-button--secondary" href="${m.external.url}">Sign in with ${m.external.name}</a>` : html``}`,
   });
 }
 

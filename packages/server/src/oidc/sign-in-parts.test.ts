@@ -73,3 +73,13 @@ describe('rate limiter', () => {
     expect((await limiter.hit('token', '10.0.0.1')).allowed).toBe(true);
   });
 });
+
+describe('fhirUserFromClaim', () => {
+  it('reads a fhirUser claim written relative or as a url', async () => {
+    const { fhirUserFromClaim } = await import('./external-idp.ts');
+    expect(fhirUserFromClaim('Practitioner/n1')).toBe('Practitioner/n1');
+    expect(fhirUserFromClaim('https://area.example/fhir/Patient/p-9')).toBe('Patient/p-9');
+    expect(fhirUserFromClaim('Observation/1')).toBeUndefined();
+    expect(fhirUserFromClaim('kim')).toBeUndefined();
+  });
+});

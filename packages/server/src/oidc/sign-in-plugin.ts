@@ -16,6 +16,7 @@ import { interactionRoutes } from './interaction-routes.ts';
 import { passwordResetRoutes } from './password-reset-routes.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { loadSignInSecrets } from './sign-in-secrets.ts';
+import { createExternalIdentityProvider } from './external-idp.ts';
 import { renderSignInErrorPage } from './sign-in-pages.ts';
 import type { SignInSettings } from './sign-in-settings.ts';
 import { smartConfiguration } from './smart-configuration.ts';
@@ -65,18 +66,18 @@ export async function createSignInService(options: SignInServiceOptions): Promis
   const accounts = createAccounts(store.identity, store.outbox, { now, ...(signIn.scrypt ? { scrypt: signIn.scrypt } : {}) });
   const provider = await createSmartProvider({ store, accounts, signIn, cookieKeys: secrets.cookieKeys, renderErrorPage: renderSignInErrorPage, now });
   const limiter = createRateLimiter(store.identity.rateLimits, signIn.rateLimitPerMinute, now);
+  const external = signIn.external === undefined ? undefined : createExternalIdentityProvider(signIn.external, store.identity.oidcRecords, `${signIn.issuer}/external/callback`, now);
   const callback = provider.callback();
 
   provider.use(async (ctx, next) => {
     ctx.set(SECURITY_HEADERS);
     await next();
   });
-  provider.on('server_error', (_ctx, error: Error) => {
-    // The message only: the error's context can hold request parameters.
-    process.emitWarning(`sign-in service error: ${error.message}`);
-  });
-
   const plugin = async (app: FastifyInstance): Promise<void> => {
+    provider.on('server_error', (_ctx, error: Error) => {
+      // The name and message only: the error's context can hold request parameters.
+      app.log.error({ err: { name: error.name, message: error.message } }, 'sign-in service error');
+    });
     app.get(`${FHIR_PREFIX}/.well-known/smart-configuration`, async (_request, reply) =>
       reply.headers({ 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' }).send(smartConfiguration(signIn)),
     );
@@ -88,7 +89,7 @@ export async function createSignInService(options: SignInServiceOptions): Promis
           reply.headers(SECURITY_HEADERS);
           return payload;
         });
-        await pages.register(interactionRoutes({ provider, store, accounts, policy: options.policy, signIn, csrfKey: secrets.csrfKey, limiter, now }));
+        await pages.register(interactionRoutes({ provider, store, accounts, policy: options.policy, signIn, csrfKey: secrets.csrfKey, limiter, now, ...(external ? { external } : {}) }));
         await pages.register(passwordResetRoutes({ accounts, signIn, csrfKey: secrets.csrfKey, limiter }));
       },
       { prefix: signIn.mountPath },

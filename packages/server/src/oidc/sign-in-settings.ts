@@ -4,6 +4,8 @@
  * values, frozen; nothing here talks to the database or the network.
  */
 
+import type { ExternalIdentityProviderConfig } from './external-idp.ts';
+
 /** Where the OpenID Connect provider lives under the site: issuer = site + this. */
 export const SIGN_IN_PREFIX = '/auth';
 
@@ -25,6 +27,8 @@ export interface SignInConfig {
   refreshTokenSeconds?: number;
   /** scrypt parameters for new password hashes (tests use cheaper ones) */
   scrypt?: { N: number; r: number; p: number };
+  /** the area's own OpenID Connect provider, offered on the sign-in page beside Kindred's accounts */
+  external?: ExternalIdentityProviderConfig;
 }
 
 export interface SignInSettings {
@@ -38,6 +42,7 @@ export interface SignInSettings {
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
   readonly scrypt: { N: number; r: number; p: number } | undefined;
+  readonly external: Readonly<ExternalIdentityProviderConfig> | undefined;
 }
 
 function positive(name: string, value: number): number {
@@ -62,5 +67,6 @@ export function signInSettingsOf(config: SignInConfig, fhirBaseUrl: string | und
     accessTokenSeconds: positive('accessTokenSeconds', config.accessTokenSeconds ?? 60 * 60),
     refreshTokenSeconds: positive('refreshTokenSeconds', config.refreshTokenSeconds ?? 14 * 24 * 60 * 60),
     scrypt: config.scrypt,
+    external: config.external === undefined ? undefined : Object.freeze({ ...config.external }),
   });
 }
