@@ -139,6 +139,26 @@ describe('the shape of the area', () => {
     }
   });
 
+  it('gives every PractitionerRole its occupation and the Kindred access role the policy reads', () => {
+    const roles = resources.filter((r) => r.resourceType === 'PractitionerRole');
+    const practitionerRoleCodes = new Map<string, string>();
+    for (const role of roles) {
+      const code = Array.isArray(role.code) ? role.code : [];
+      expect(code).toHaveLength(2);
+      const access = stringAt(role, 'code', 1, 'coding', 0, 'code') ?? '';
+      expect(stringAt(role, 'code', 1, 'coding', 0, 'system')).toBe('https://kindred.health/fhir/CodeSystem/access-role');
+      expect(['clinician', 'social-worker', 'care-coordinator', 'volunteer']).toContain(access);
+      // The occupation comes first, as before: a practitioner-role code, a SNOMED CT occupation or text only.
+      const occupation = stringAt(role, 'code', 0, 'coding', 0, 'code') ?? stringAt(role, 'code', 0, 'text') ?? '';
+      practitionerRoleCodes.set(occupation, access);
+    }
+    expect(practitionerRoleCodes.get('doctor')).toBe('clinician');
+    expect(practitionerRoleCodes.get('nurse')).toBe('clinician');
+    expect(practitionerRoleCodes.get('106328005')).toBe('social-worker'); // social worker
+    expect(practitionerRoleCodes.get('Social prescribing link worker')).toBe('care-coordinator');
+    expect(practitionerRoleCodes.get('Volunteer')).toBe('volunteer');
+  });
+
   it('uses every encounter class with realistic shares', () => {
     const classes = new Map<string, number>();
     for (const e of encounters) {

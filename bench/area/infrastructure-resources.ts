@@ -10,8 +10,16 @@ import { drawName, fictionalEmail, fictionalLandline } from './person-names.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { concept, IdentifierSystem, reference, snomed, System, type ConceptValue } from './terminology.ts';
 
+/** The Kindred access role each kind of staff holds (PractitionerRole.code, ACCESS_ROLE_SYSTEM): what the access policy decides on. */
+export type AccessRole = 'clinician' | 'social-worker' | 'care-coordinator' | 'volunteer';
+
+const ACCESS_ROLE_DISPLAY: Readonly<Record<AccessRole, string>> = {
+  clinician: 'Clinician', 'social-worker': 'Social worker', 'care-coordinator': 'Care coordinator', volunteer: 'Volunteer',
+};
+
 interface RoleDetails {
   code: ConceptValue;
+  access: AccessRole;
   specialty?: ConceptValue;
   registration: 'gmc' | 'nmc' | 'hcpc' | 'volunteer' | 'none';
   doctor: boolean;
@@ -24,21 +32,21 @@ const textOnly = (text: string): ConceptValue => ({ text });
 
 /** What each staff role looks like on the record (codes: practitioner-role, SNOMED CT specialties and occupations). */
 export const ROLE_DETAILS: Readonly<Record<StaffRole, RoleDetails>> = {
-  gp: { code: doctor, specialty: snomed('394814009', 'General practice'), registration: 'gmc', doctor: true, femaleShare: 0.55 },
-  'practice-nurse': { code: nurse, specialty: snomed('394814009', 'General practice'), registration: 'nmc', doctor: false, femaleShare: 0.9 },
-  'link-worker': { code: textOnly('Social prescribing link worker'), registration: 'none', doctor: false, femaleShare: 0.75 },
-  'emergency-doctor': { code: doctor, specialty: snomed('773568002', 'Emergency medicine'), registration: 'gmc', doctor: true, femaleShare: 0.45 },
-  physician: { code: doctor, specialty: snomed('419192003', 'Internal medicine'), registration: 'gmc', doctor: true, femaleShare: 0.45 },
-  cardiologist: { code: doctor, specialty: snomed('394579002', 'Cardiology'), registration: 'gmc', doctor: true, femaleShare: 0.3 },
-  'respiratory-physician': { code: doctor, specialty: snomed('418112009', 'Pulmonary medicine'), registration: 'gmc', doctor: true, femaleShare: 0.4 },
-  'orthopaedic-surgeon': { code: doctor, specialty: snomed('394801008', 'Trauma and orthopedics'), registration: 'gmc', doctor: true, femaleShare: 0.15 },
-  'ward-nurse': { code: nurse, specialty: snomed('419192003', 'Internal medicine'), registration: 'nmc', doctor: false, femaleShare: 0.88 },
-  psychiatrist: { code: doctor, specialty: snomed('394587001', 'Psychiatry'), registration: 'gmc', doctor: true, femaleShare: 0.5 },
-  'mental-health-nurse': { code: nurse, specialty: snomed('394587001', 'Psychiatry'), registration: 'nmc', doctor: false, femaleShare: 0.75 },
-  'social-worker': { code: snomed('106328005', 'Social worker (occupation)'), registration: 'none', doctor: false, femaleShare: 0.8 },
-  'occupational-therapist': { code: snomed('80546007', 'Occupational therapist (occupation)'), registration: 'hcpc', doctor: false, femaleShare: 0.9 },
-  'volunteer-coordinator': { code: textOnly('Volunteer coordinator'), registration: 'none', doctor: false, femaleShare: 0.7 },
-  volunteer: { code: textOnly('Volunteer'), registration: 'volunteer', doctor: false, femaleShare: 0.65 },
+  gp: { code: doctor, access: 'clinician', specialty: snomed('394814009', 'General practice'), registration: 'gmc', doctor: true, femaleShare: 0.55 },
+  'practice-nurse': { code: nurse, access: 'clinician', specialty: snomed('394814009', 'General practice'), registration: 'nmc', doctor: false, femaleShare: 0.9 },
+  'link-worker': { code: textOnly('Social prescribing link worker'), access: 'care-coordinator', registration: 'none', doctor: false, femaleShare: 0.75 },
+  'emergency-doctor': { code: doctor, access: 'clinician', specialty: snomed('773568002', 'Emergency medicine'), registration: 'gmc', doctor: true, femaleShare: 0.45 },
+  physician: { code: doctor, access: 'clinician', specialty: snomed('419192003', 'Internal medicine'), registration: 'gmc', doctor: true, femaleShare: 0.45 },
+  cardiologist: { code: doctor, access: 'clinician', specialty: snomed('394579002', 'Cardiology'), registration: 'gmc', doctor: true, femaleShare: 0.3 },
+  'respiratory-physician': { code: doctor, access: 'clinician', specialty: snomed('418112009', 'Pulmonary medicine'), registration: 'gmc', doctor: true, femaleShare: 0.4 },
+  'orthopaedic-surgeon': { code: doctor, access: 'clinician', specialty: snomed('394801008', 'Trauma and orthopedics'), registration: 'gmc', doctor: true, femaleShare: 0.15 },
+  'ward-nurse': { code: nurse, access: 'clinician', specialty: snomed('419192003', 'Internal medicine'), registration: 'nmc', doctor: false, femaleShare: 0.88 },
+  psychiatrist: { code: doctor, access: 'clinician', specialty: snomed('394587001', 'Psychiatry'), registration: 'gmc', doctor: true, femaleShare: 0.5 },
+  'mental-health-nurse': { code: nurse, access: 'clinician', specialty: snomed('394587001', 'Psychiatry'), registration: 'nmc', doctor: false, femaleShare: 0.75 },
+  'social-worker': { code: snomed('106328005', 'Social worker (occupation)'), access: 'social-worker', registration: 'none', doctor: false, femaleShare: 0.8 },
+  'occupational-therapist': { code: snomed('80546007', 'Occupational therapist (occupation)'), access: 'social-worker', registration: 'hcpc', doctor: false, femaleShare: 0.9 },
+  'volunteer-coordinator': { code: textOnly('Volunteer coordinator'), access: 'care-coordinator', registration: 'none', doctor: false, femaleShare: 0.7 },
+  volunteer: { code: textOnly('Volunteer'), access: 'volunteer', registration: 'volunteer', doctor: false, femaleShare: 0.65 },
 };
 
 const ORGANISATION_TYPE: Readonly<Record<OrganisationPlan['kind'], readonly [string, string]>> = {
@@ -158,7 +166,8 @@ function practitionerRoleResource(plan: AreaPlan, index: number): Resource {
     active: true,
     practitioner: reference('Practitioner', member.id, member.displayName),
     organization: reference('Organization', member.organisation.id, member.organisation.name),
-    code: [details.code],
+    // The occupation, then the access role as a concept of its own: they are different classifications.
+    code: [details.code, concept(System.accessRole, details.access, ACCESS_ROLE_DISPLAY[details.access])],
     ...(details.specialty ? { specialty: [details.specialty] } : {}),
     ...(site ? { location: [reference('Location', site.id, site.name)] } : {}),
   };

@@ -3,6 +3,7 @@
  * a reviewer can check them against the specifications, plus tiny builders for the FHIR data types
  * every module writes (Coding, CodeableConcept, Reference, Quantity). Builders return new objects.
  */
+import { ACCESS_ROLE_SYSTEM } from '@kindred/access';
 
 export const System = {
   snomed: 'http://snomed.info/sct',
@@ -33,6 +34,8 @@ export const System = {
   ethnicCategory: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland',
   /** Kindred's own code system for how a contact happens; canonical base to be settled by the project */
   contactModality: 'https://fhir.kindred.example/CodeSystem/contact-modality',
+  /** Kindred's access roles (PractitionerRole.code), as the access policy reads them */
+  accessRole: ACCESS_ROLE_SYSTEM,
 } as const;
 
 export const IdentifierSystem = {

@@ -13,7 +13,7 @@ import { createReadStream, createWriteStream, existsSync, readFileSync, statSync
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { generateArea } from '../area/index.ts';
+import { AREA_VERSION, generateArea } from '../area/index.ts';
 import { formatCount, type Reporter } from './console-progress.ts';
 import { scaleLabel } from './options.ts';
 
@@ -32,6 +32,8 @@ export interface AreaData {
 }
 
 interface Manifest {
+  /** AREA_VERSION of the generator that made the files: files from another version are made again */
+  version: number;
   seed: number;
   requested: number;
   resources: number;
@@ -41,7 +43,7 @@ interface Manifest {
 
 function isManifest(value: unknown): value is Manifest {
   const m = value as Partial<Manifest> | null;
-  return typeof m === 'object' && m !== null && typeof m.seed === 'number' && typeof m.requested === 'number' && typeof m.resources === 'number'
+  return typeof m === 'object' && m !== null && typeof m.version === 'number' && typeof m.seed === 'number' && typeof m.requested === 'number' && typeof m.resources === 'number'
     && typeof m.byType === 'object' && typeof m.files === 'object';
 }
 
@@ -50,7 +52,7 @@ function reusable(manifestFile: string, dir: string, seed: number, requested: nu
   if (!existsSync(manifestFile)) return undefined;
   try {
     const manifest: unknown = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    if (!isManifest(manifest) || manifest.seed !== seed || manifest.requested !== requested) return undefined;
+    if (!isManifest(manifest) || manifest.version !== AREA_VERSION || manifest.seed !== seed || manifest.requested !== requested) return undefined;
     const intact = Object.entries(manifest.files).every(([name, size]) => existsSync(join(dir, name)) && statSync(join(dir, name)).size === size);
     return intact ? manifest : undefined;
   } catch {
@@ -64,7 +66,7 @@ async function close(stream: WriteStream): Promise<void> {
   await closed;
 }
 
-async function generate(dir: string, seed: number, requested: number, reporter: Reporter): Promise<Omit<Manifest, 'seed' | 'requested'>> {
+async function generate(dir: string, seed: number, requested: number, reporter: Reporter): Promise<Omit<Manifest, 'version' | 'seed' | 'requested'>> {
   await mkdir(dir, { recursive: true });
   const streams = new Map<string, WriteStream>();
   const byType: Record<string, number> = {};
@@ -111,7 +113,7 @@ export async function ensureAreaData(workDir: string, seed: number, requested: n
   const made = await generate(partial, seed, requested, reporter);
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
-  const manifest: Manifest = { seed, requested, ...made };
+  const manifest: Manifest = { version: AREA_VERSION, seed, requested, ...made };
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { seed, requested, label, dir, resources: made.resources, byType: made.byType, bytes: bytesOf(made.files), generatedSeconds: (performance.now() - started) / 1000 };
 }

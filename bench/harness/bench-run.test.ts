@@ -1,6 +1,6 @@
 /**
- * The benchmark harness end to end at a tiny scale (5k resources, 3 search runs, 1 s of HTTP load):
- * the results file has every section, the table prints, the floor and the import ran, and a wrong
+ * The benchmark harness end to end at a tiny scale (5k resources, 3 search runs and access rounds,
+ * 1 s of HTTP load): the results file has every section, the table prints, the floor and the import ran, and a wrong
  * search answer really stops the benchmark. Nothing here asserts a speed: figures only have to exist.
  * PostgreSQL is measured too when it answers (as `kindred bench` decides by default), at
  * KINDRED_TEST_DATABASE_URL when that is set.
@@ -94,6 +94,12 @@ describe('kindred bench at a tiny scale', () => {
       }
     }
     expect(results.search.map((s) => s.backend)).toEqual(measured);
+    expect(results.access.map((a) => a.backend)).toEqual(measured);
+    for (const a of results.access) {
+      expect(a.timedOut).toEqual([]);
+      expect(a.kinds.map((k) => k.kind)).toEqual(['read-patient', 'read-observation', 'search-observations', 'search-encounters']);
+      for (const k of a.kinds) expect(k.stacks.map((st) => st.runs)).toEqual([k.rounds * k.patients, k.rounds * k.patients, k.rounds * k.patients]);
+    }
     expect(results.http.map((h) => h.backend)).toEqual(measured);
     for (const h of results.http) {
       expect(h.loads.map((l) => l.name)).toEqual(['read', 'search']);
@@ -108,7 +114,7 @@ describe('kindred bench at a tiny scale', () => {
 
     const table = out.text();
     expect(table).toMatch(/step\s+backend\s+scale\s+figure\s+value\s+unit\s+target\s+result\s+previous\s+trend/);
-    for (const name of ['import rate', 'floor rate', 'import vs floor', 'patient-by-name p95', 'read throughput', 'import peak RSS', 'server RSS at rest']) {
+    for (const name of ['import rate', 'floor rate', 'import vs floor', 'patient-by-name p95', 'read-patient access+audit overhead p95', 'read throughput', 'import peak RSS', 'server RSS at rest']) {
       expect(table).toContain(name);
     }
     expect(table).toMatch(/Targets: \d+ of \d+ met/);

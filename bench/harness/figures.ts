@@ -2,9 +2,13 @@
  * Measurements → figures: one number each, with its unit, which way is better, and the target it
  * is judged against where the issue sets one (import ≥ 20,000/s on SQLite and within 4× of the
  * floor; peak RSS during a 1M import under 1 GiB; search p95 under 20 ms on SQLite; HTTP reads
- * ≥ 5,000/s in one process; no failed HTTP requests). The targets live here and nowhere else.
+ * ≥ 5,000/s in one process; no failed HTTP requests; access checks and audit add under 15 % to
+ * search and read latency). The targets live here and nowhere else.
  */
 import { AREA_QUERY_NAMES } from '../area/index.ts';
+import type { TimedOutRequest } from './access-process.ts';
+import { ACCESS_REQUEST_KINDS } from './access-stacks.ts';
+import type { AccessKindLatency } from './access-step.ts';
 import type { HttpMeasurement } from './http-step.ts';
 import type { ImportMeasurement } from './import-step.ts';
 import type { BackendKind, Section } from './options.ts';
@@ -42,6 +46,8 @@ export const TARGETS = {
   sqliteSearchP95: { op: '<', value: 20 },
   httpReadRate: { op: '>=', value: 5000 },
   failedRequests: { op: '=', value: 0 },
+  /** percent added to the baseline's p50 and p95 by access checks, and by access checks with audit */
+  accessOverhead: { op: '<', value: 15 },
 } as const;
 
 export function meets(value: number, target: Target): boolean {
@@ -89,6 +95,31 @@ export function searchFigures(queries: readonly QueryLatency[], timedOut: readon
   // In the order the queries are defined, wherever the time-outs fell.
   const order = (name: string): number => AREA_QUERY_NAMES.findIndex((n) => name.startsWith(n));
   return [...measured, ...limited].sort((a, b) => order(a.name) - order(b.name)).flatMap((q) => q.rows);
+}
+
+/**
+ * For each request kind: p50 and p95 through each stack (ms), then the overhead of access checks
+ * and of access checks with audit on the baseline (%, target < 15). A kind that ran out of time
+ * shows its overheads as unmeasured misses.
+ */
+export function accessFigures(kinds: readonly AccessKindLatency[], timedOut: readonly TimedOutRequest[], backend: BackendKind, scale: string): Figure[] {
+  const at = { section: 'access' as const, backend, scale, better: 'lower' as const };
+  const measured = kinds.map((k) => ({
+    kind: k.kind,
+    rows: [
+      ...k.stacks.flatMap((s) => [figure({ ...at, name: `${k.kind} ${s.stack} p50`, value: s.p50, unit: 'ms' }), figure({ ...at, name: `${k.kind} ${s.stack} p95`, value: s.p95, unit: 'ms' })]),
+      ...k.overhead.flatMap((o) => [
+        figure({ ...at, name: `${k.kind} ${o.stack} overhead p50`, value: o.p50, unit: '%' }, TARGETS.accessOverhead),
+        figure({ ...at, name: `${k.kind} ${o.stack} overhead p95`, value: o.p95, unit: '%' }, TARGETS.accessOverhead),
+      ]),
+    ],
+  }));
+  const limited = timedOut.map((t) => ({
+    kind: t.kind,
+    rows: [{ ...figure({ ...at, name: `${t.kind} access+audit overhead p95`, value: Number.NaN, unit: '%' }, TARGETS.accessOverhead), note: `timed out: not measured within ${t.seconds} s` }],
+  }));
+  const order = (kind: string): number => ACCESS_REQUEST_KINDS.findIndex((k) => k === kind);
+  return [...measured, ...limited].sort((a, b) => order(a.kind) - order(b.kind)).flatMap((k) => k.rows);
 }
 
 export function httpFigures(m: HttpMeasurement, backend: BackendKind): Figure[] {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredResource } from '@kindred/fhir';
 import type { AreaQuery } from '../area/index.ts';
 import { recordedArgs } from '../run.ts';
-import { meets, type Figure } from './figures.ts';
+import { accessFigures, meets, type Figure } from './figures.ts';
 import { parseImportSummary } from './import-step.ts';
 import { REPO_ROOT } from './kindred-process.ts';
 import { BenchUsageError, parseBenchArgs, parseScale, scaleLabel } from './options.ts';
@@ -97,6 +97,30 @@ describe('the answer check', () => {
   });
 });
 
+describe('access figures', () => {
+  const stack = (name: 'baseline' | 'access' | 'access+audit', p50: number, p95: number) => ({ stack: name, runs: 10, p50, p95, mean: p50, min: p50, max: p95 });
+  const kind = {
+    kind: 'read-patient' as const, description: 'Read the patient', request: 'Patient/{id}', patients: 5, rounds: 2,
+    stacks: [stack('baseline', 1, 2), stack('access', 1.1, 2.2), stack('access+audit', 1.5, 2.4)],
+    overhead: [{ stack: 'access' as const, p50: 10, p95: 10 }, { stack: 'access+audit' as const, p50: 50, p95: 20 }],
+  };
+
+  it('gives each stack\'s p50 and p95, and judges each overhead against 15 %', () => {
+    const figures = accessFigures([kind], [], 'sqlite', '100k');
+    expect(figures.map((f) => f.name)).toEqual([
+      'read-patient baseline p50', 'read-patient baseline p95', 'read-patient access p50', 'read-patient access p95', 'read-patient access+audit p50', 'read-patient access+audit p95',
+      'read-patient access overhead p50', 'read-patient access overhead p95', 'read-patient access+audit overhead p50', 'read-patient access+audit overhead p95',
+    ]);
+    expect(figures.filter((f) => f.unit === '%').map((f) => f.pass)).toEqual([true, true, false, false]);
+    expect(figures.filter((f) => f.unit === 'ms').every((f) => f.target === undefined && f.section === 'access')).toBe(true);
+  });
+
+  it('shows a kind that ran out of time as an unmeasured miss', () => {
+    const [timedOut] = accessFigures([], [{ kind: 'search-encounters', seconds: 120 }], 'postgres', '1m');
+    expect(timedOut).toMatchObject({ name: 'search-encounters access+audit overhead p95', pass: false, note: 'timed out: not measured within 120 s' });
+  });
+});
+
 describe('results files and the trend', () => {
   const figure: Figure = { section: 'import', backend: 'sqlite', scale: '100k', name: 'import rate', value: 12_000, unit: 'resources/s', better: 'higher', target: { op: '>=', value: 20_000 }, pass: false };
   const results = (startedAt: string, value: number): BenchResults => ({
@@ -104,7 +128,7 @@ describe('results files and the trend', () => {
     code: { commit: 'abc1234', commitAtEnd: 'abc1234', dirty: false, fingerprint: 'f', fingerprintAtEnd: 'f', changedDuringRun: false },
     machine: { hostname: 'bench-host', cpuModel: 'cpu', cores: 2, memoryBytes: 1, os: 'os', node: 'v20', sqlite: '3', loadAverage: [0, 0, 0] },
     settings: { scales: ['100k'], backends: ['sqlite'], sections: ['import'], seed: 1, runs: 1, searchTimeout: 1, httpSeconds: 1, httpConnections: 1 },
-    notes: [], data: [], import: [], search: [], http: [], memory: [], failures: [], figures: [{ ...figure, value }],
+    notes: [], data: [], import: [], search: [], access: [], http: [], memory: [], failures: [], figures: [{ ...figure, value }],
   });
 
   it('never replaces an earlier file, and compares with the latest earlier run', async () => {

@@ -5,6 +5,8 @@
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TimedOutRequest } from './access-process.ts';
+import type { AccessKindLatency } from './access-step.ts';
 import type { Figure } from './figures.ts';
 import type { HttpMeasurement } from './http-step.ts';
 import type { ImportMeasurement } from './import-step.ts';
@@ -45,6 +47,8 @@ export interface BenchResults {
   data: DataDescription[];
   import: ImportMeasurement[];
   search: { backend: BackendKind; scale: string; runs: number; queries: QueryLatency[]; timedOut: TimedOutQuery[] }[];
+  /** `patients`: how many were sampled; `rounds`: the timed rounds asked for (each kind records how many it ran) */
+  access: { backend: BackendKind; scale: string; patients: number; rounds: number; kinds: AccessKindLatency[]; timedOut: TimedOutRequest[] }[];
   http: HttpMeasurement[];
   memory: { backend: BackendKind; scale: string; importPeakRssBytes?: number; serverRssAtRestBytes?: number; serverRssAfterLoadBytes?: number }[];
   figures: Figure[];

@@ -1,14 +1,16 @@
 /**
  * One backend at one scale: a fresh store, the import (with the floor), then — at the largest scale
- * — search latency (in a process of its own, so a query that never ends can be stopped) and HTTP
- * throughput on what was imported, and the memory figures; the store is
+ * — search latency and the overhead of access checks and audit (each in a process of its own, so a
+ * query that never ends can be stopped) and HTTP throughput on what was imported, and the memory
+ * figures; the store is
  * thrown away at the end. Each section's failure is recorded and the next section still runs
  * (except after a failed import, which leaves nothing to measure).
  */
+import { measureAccessInChild } from './access-process.ts';
 import type { AreaData } from './area-data.ts';
 import { createBenchStore } from './backends.ts';
 import type { Reporter } from './console-progress.ts';
-import { httpFigures, importFigures, importMemoryFigure, searchFigures, serverMemoryFigures } from './figures.ts';
+import { accessFigures, httpFigures, importFigures, importMemoryFigure, searchFigures, serverMemoryFigures } from './figures.ts';
 import { measureHttp, measureServerAtRest } from './http-step.ts';
 import { measureImport } from './import-step.ts';
 import type { BackendKind, BenchOptions, Section } from './options.ts';
@@ -16,22 +18,25 @@ import type { BenchResults, Failure } from './results-file.ts';
 import { measureSearchInChild } from './search-process.ts';
 
 /** What one (backend, scale) adds to the results document. */
-export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'http' | 'memory' | 'figures' | 'failures'>;
+export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'access' | 'http' | 'memory' | 'figures' | 'failures'>;
 
 export function emptyScaleResults(): ScaleResults {
-  return { import: [], search: [], http: [], memory: [], figures: [], failures: [] };
+  return { import: [], search: [], access: [], http: [], memory: [], figures: [], failures: [] };
 }
+
+/** Patients sampled for the access section (fewer in an area too small to be sure of that many). */
+export const ACCESS_PATIENTS = 50;
 
 export interface ScalePlan {
   backend: BackendKind;
   area: AreaData;
-  /** search and HTTP run at the largest scale only */
+  /** search, access and HTTP run at the largest scale only */
   largest: boolean;
 }
 
-/** Whether this scale needs an import at all: for its own figures, or for search/HTTP on top of it. */
+/** Whether this scale needs an import at all: for its own figures, or for search/access/HTTP on top of it. */
 export function scaleIsNeeded(only: ReadonlySet<Section>, largest: boolean): boolean {
-  return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('http')));
+  return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('access') || only.has('http')));
 }
 
 export async function benchmarkScale(plan: ScalePlan, options: BenchOptions, reporter: Reporter): Promise<ScaleResults> {
@@ -70,6 +75,21 @@ export async function benchmarkScale(plan: ScalePlan, options: BenchOptions, rep
         for (const error of wrong) fail('search', error);
       } catch (error) {
         fail('search', error);
+      }
+    }
+
+    if (largest && options.only.has('access')) {
+      reporter.step(
+        `[${backend} ${area.label}] access: ${ACCESS_PATIENTS} patients' reads and searches as their GP, through the baseline, access checks, and access checks with audit; up to ${options.runs} rounds (at most ${options.searchTimeout} s a request kind)`,
+      );
+      try {
+        const task = { config: store.config, seed: area.seed, requested: area.requested, patients: ACCESS_PATIENTS, settings: { rounds: options.runs } };
+        const { kinds, timedOut, wrong } = await measureAccessInChild(task, options.searchTimeout, reporter, () => store.endSessions());
+        out.access.push({ backend, scale: area.label, patients: kinds[0]?.patients ?? ACCESS_PATIENTS, rounds: options.runs, kinds, timedOut });
+        out.figures.push(...accessFigures(kinds, timedOut, backend, area.label));
+        for (const error of wrong) fail('access', error);
+      } catch (error) {
+        fail('access', error);
       }
     }
 
