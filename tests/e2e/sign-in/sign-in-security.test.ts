@@ -117,6 +117,8 @@ for (const backend of backends) {
       const headers = outcome.response.headers;
       expect(headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(headers.get('content-security-policy')).toMatch(/script-src 'none'/);
+      // the form's redirects end at the app, and only there (CSP form-action governs them)
+      expect(headers.get('content-security-policy')).toMatch(/form-action 'self' http:\/\/localhost:5000;/);
       expect(headers.get('x-frame-options')).toBe('DENY');
       expect(headers.get('x-content-type-options')).toBe('nosniff');
       expect(headers.get('referrer-policy')).toBe('same-origin');

@@ -67,7 +67,8 @@ describe('sign-in through kindred serve', () => {
       const origin = `http://127.0.0.1:${port}`;
       server = startKindred(['serve', '--data', dir.path, '--port', String(port), '--host', '127.0.0.1', '--base-url', origin, '--log-requests']);
       await server.waitForOutput(SERVE_BANNER, 'stdout');
-      expect(server.stdout).toContain(`Sign-in and SMART on FHIR: ${origin}/auth`);
+      const announced = await server.waitForOutput(/^Sign-in and SMART on FHIR: (\S+) /m, 'stdout');
+      expect(announced[1]).toBe(`${origin}/auth`);
 
       const app = await client.discovery(new URL(`${origin}/auth`), 'app', undefined, client.None(), { execute: [client.allowInsecureRequests] });
       const secrets: string[] = [patientPassword, staffPassword, totpSecret];

@@ -15,7 +15,7 @@ import type { Store } from '@kindred/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
-import { sendPage } from '../pages/pages-plugin.ts';
+import { PAGE_HEADERS, sendPage } from '../pages/pages-plugin.ts';
 import { csrfToken, csrfTokenIsValid } from './csrf.ts';
 import { field } from './form-body.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -47,6 +47,32 @@ const MULTI_FACTOR = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'fpt', 'face', 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store');
+
+/**
+ * The Content-Security-Policy of a sign-in form's page. Browsers hold the redirects that follow a
+ * form's submission to its page's `form-action` (CSP Level 3 §6.3.1), and the last of them goes to
+ * the app's redirect uri (already checked against the app's registration by oidc-provider), so
+ * that origin, or a native app's scheme, is allowed as well as this site.
+ */
+function formPageCsp(details: Details): string {
+  const base = PAGE_HEADERS['Content-Security-Policy'] ?? '';
+  let target: URL | undefined;
+  try {
+    target = new URL(String(details.params.redirect_uri));
+  } catch {
+    return base;
+  }
+  const source = target.protocol === 'https:' || target.protocol === 'http:' ? target.origin : /^[a-z][a-z0-9+.-]*:$/i.test(target.protocol) ? target.protocol : undefined;
+  return source === undefined ? base : base.replace("form-action 'self'", `form-action 'self' ${source}`);
+}
+
+/** A sign-in page with a form: the page headers, its own CSP, never cached. */
+function sendFormPage(reply: FastifyReply, status: number, page: string, details: Details): FastifyReply {
+  return reply
+    .code(status)
+    .headers({ ...PAGE_HEADERS, 'Content-Security-Policy': formPageCsp(details), 'Cache-Control': 'no-store' })
+    .send(page);
+}
 
 export function interactionRoutes(deps: InteractionDeps) {
   const { provider, accounts, signIn, csrfKey, limiter, now } = deps;
@@ -85,7 +111,7 @@ export function interactionRoutes(deps: InteractionDeps) {
   };
 
   const signInPage = async (reply: FastifyReply, details: Details, errors: FieldError[] = [], username?: string, status = 200) =>
-    sendPage(noStore(reply), status, renderSignInPage({
+    sendFormPage(reply, status, renderSignInPage({
       action: `${base}/${details.uid}/login`,
       csrf: csrfToken(csrfKey, 'login', details.uid),
       clientName: await clientName(details),
@@ -93,19 +119,19 @@ export function interactionRoutes(deps: InteractionDeps) {
       resetUrl: `${signIn.mountPath}/reset`,
       ...(username !== undefined ? { username } : {}),
       ...(deps.external ? { external: { url: `${base}/${details.uid}/external`, name: deps.external.displayName } } : {}),
-    }));
+    }), details);
 
-  const totpPage = (reply: FastifyReply, details: Details, errors: FieldError[] = []) =>
-    sendPage(noStore(reply), 200, renderTotpPage({ action: `${base}/${details.uid}/totp`, csrf: csrfToken(csrfKey, 'totp', details.uid), errors }));
+  const totpPage = (reply: FastifyReply, details: Details, errors: FieldError[] = [], status = 200) =>
+    sendFormPage(reply, status, renderTotpPage({ action: `${base}/${details.uid}/totp`, csrf: csrfToken(csrfKey, 'totp', details.uid), errors }), details);
 
-  const pickerPage = async (reply: FastifyReply, details: Details, errors: FieldError[] = [], value?: string) =>
-    sendPage(noStore(reply), 200, renderPatientPicker({
+  const pickerPage = async (reply: FastifyReply, details: Details, errors: FieldError[] = [], value?: string, status = 200) =>
+    sendFormPage(reply, status, renderPatientPicker({
       action: `${base}/${details.uid}/patient`,
       csrf: csrfToken(csrfKey, 'patient', details.uid),
       clientName: await clientName(details),
       errors,
       ...(value !== undefined ? { value } : {}),
-    }));
+    }), details);
 
   /**
    * Every sign-in and every failure goes to the audit trail (DICOM 110114 User Authentication):
@@ -239,7 +265,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       const accountId = await passwordStep(details.uid);
       if (accountId === undefined) return noStore(reply).redirect(`${base}/${details.uid}`, 303);
       const code = field(request, 'code').replace(/\s/g, '');
-      if (!/^\d{6}$/.test(code)) return totpPage(reply.code(400), details, [{ field: 'code', message: 'Enter the 6-digit code from your authenticator app' }]);
+      if (!/^\d{6}$/.test(code)) return totpPage(reply, details, [{ field: 'code', message: 'Enter the 6-digit code from your authenticator app' }], 400);
       const result = await accounts.checkTotp(accountId, code);
       const account = await accounts.byId(accountId);
       if (!result.ok) {
@@ -248,7 +274,7 @@ export function interactionRoutes(deps: InteractionDeps) {
           await records.destroy(PASSWORD_STEP_MODEL, details.uid);
           return signInPage(reply, details, [{ field: 'username', message: lockedMessage(result.lockedUntil) }], undefined, 403);
         }
-        return totpPage(reply.code(401), details, [{ field: 'code', message: 'The code is not right, or was already used. Enter the current code from your authenticator app' }]);
+        return totpPage(reply, details, [{ field: 'code', message: 'The code is not right, or was already used. Enter the current code from your authenticator app' }], 401);
       }
       await records.destroy(PASSWORD_STEP_MODEL, details.uid);
       await audit(request, details, result.account.username, result.account);
@@ -310,8 +336,8 @@ export function interactionRoutes(deps: InteractionDeps) {
       if (details.prompt.name !== 'consent') return noStore(reply).redirect(`${base}/${details.uid}`, 303);
       const patient = field(request, 'patient').trim().replace(/^Patient\//, '');
       const account = details.session?.accountId === undefined ? undefined : await accounts.byId(details.session.accountId);
-      if (patient === '') return pickerPage(reply.code(400), details, [{ field: 'patient', message: 'Enter the patient record id' }]);
-      if (!account || !(await mayOpen(account, patient))) return pickerPage(reply.code(400), details, [{ field: 'patient', message: 'There is no patient with that record id that you can open' }], patient);
+      if (patient === '') return pickerPage(reply, details, [{ field: 'patient', message: 'Enter the patient record id' }], undefined, 400);
+      if (!account || !(await mayOpen(account, patient))) return pickerPage(reply, details, [{ field: 'patient', message: 'There is no patient with that record id that you can open' }], patient, 400);
       return consent(request, reply, details, patient);
     });
   };

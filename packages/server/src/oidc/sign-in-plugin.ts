@@ -86,7 +86,8 @@ export async function createSignInService(options: SignInServiceOptions): Promis
       async (pages) => {
         addFormParser(pages);
         pages.addHook('onSend', async (_request, reply, payload) => {
-          reply.headers(SECURITY_HEADERS);
+          // A page may have set its own CSP (a sign-in form allows the app's redirect); the rest are fixed.
+          for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
           return payload;
         });
         await pages.register(interactionRoutes({ provider, store, accounts, policy: options.policy, signIn, csrfKey: secrets.csrfKey, limiter, now, ...(external ? { external } : {}) }));
