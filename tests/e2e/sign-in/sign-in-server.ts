@@ -37,9 +37,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number } = {}): Promise<SignInServer> {
+/**
+ * `publicOrigin`: another node's public address, to start a second node of the same site (behind
+ * one load balancer every node has the same public address); it listens on a port of its own.
+ */
+export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number; publicOrigin?: string } = {}): Promise<SignInServer> {
   const port = options.port ?? (await freePort());
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = options.publicOrigin ?? `http://127.0.0.1:${port}`;
   const tokens = createTokenService(store.settings);
   const app = await buildApp({
     store,
@@ -77,7 +81,12 @@ export class FormBrowser {
   /** every response seen, for header checks */
   readonly seen: Response[] = [];
 
-  constructor(private readonly origin: string) {}
+  constructor(readonly origin: string) {}
+
+  /** The Cookie header this browser sends to `url` (to carry a session to another node of the site). */
+  cookiesFor(url: string): string {
+    return this.cookieHeader(url).cookie ?? '';
+  }
 
   private jar(url: string): Map<string, string> {
     const origin = new URL(url).origin;
