@@ -58,6 +58,30 @@ for (const backend of backends) {
       return Number((await store.driver.query<{ n: number }>('SELECT COUNT(*) AS n FROM audit_entry'))[0]?.n ?? 0);
     }
 
+    it('records a consent granted and withdrawn as consent changes for the person, beside the writes', async () => {
+      const repo = as(admin);
+      const person = (await repo.create({ resourceType: 'Patient', name: [{ family: 'Ledger' }] })).resource;
+      const start = await mark();
+      const granted = (
+        await repo.create({
+          resourceType: 'Consent',
+          status: 'active',
+          scope: { text: 'patient-privacy' },
+          category: [{ text: 'sharing' }],
+          patient: { reference: `Patient/${person.id}` },
+          provision: { type: 'permit', actor: [{ role: { text: 'carer' }, reference: { reference: 'RelatedPerson/x' } }] },
+        })
+      ).resource;
+      await repo.update({ ...granted, status: 'inactive' });
+      const events = await eventsSince(start);
+      const consentEvents = events.filter((e) => e.type.code !== 'rest');
+      expect(consentEvents.map((e) => [e.action, patientEntities(e)])).toEqual([
+        ['C', [`Patient/${person.id}`]],
+        ['D', [`Patient/${person.id}`]],
+      ]);
+      expect(consentEvents.flatMap(references)).toEqual(expect.arrayContaining([`Consent/${granted.id}/_history/1`, `Consent/${granted.id}/_history/2`]));
+    });
+
     it('records create, read, vread, search, history, update and delete, each with its patients', async () => {
       const repo = as(admin);
       const start = await mark();

@@ -42,6 +42,7 @@ import {
 } from './audit-event.ts';
 import type { AuditWriter } from './audit-writer.ts';
 import { patientIdsOf, patientIdsOfAll } from './patients-of.ts';
+import { ConsentChange, consentChangeEvent } from './security-events.ts';
 
 export interface AuditedRepositoryOptions {
   /** this installation, as AuditEvent.source names it */
@@ -117,6 +118,14 @@ export function auditedRepository(repository: Repository, access: AccessContext,
   const event = (details: AuditEventDetails): AuditEventInput => auditEvent(actor, source, details, now());
   const rest = (interaction: RestInteraction, action: AuditAction, details: Omit<AuditEventDetails, 'type' | 'subtype' | 'action' | 'outcome'>): AuditEventInput =>
     event({ type: AuditEventType.rest, subtype: [restSubtype(interaction)], action, outcome: AuditOutcome.success, ...details });
+
+  /** A Consent granted, changed or withdrawn is also its own event, for the person's consent ledger. */
+  const consentEvents = (result: WriteResult): AuditEventInput[] => {
+    const written = result.resource;
+    if (written.resourceType !== 'Consent' || !result.changed) return [];
+    const change = written.status !== 'active' ? ConsentChange.withdrawn : result.created ? ConsentChange.granted : ConsentChange.changed;
+    return patientIdsOf(written).map((patientId) => consentChangeEvent(access, { patientId, consent: versionReference(written), change }, source, now()));
+  };
 
   const outside: AuditSink = {
     inTransaction: false,
@@ -228,6 +237,7 @@ export function auditedRepository(repository: Repository, access: AccessContext,
             (tx) => tx.create(resource, createOptions),
             (result) => [
               rest(RestInteraction.create, result.created ? AuditAction.create : AuditAction.read, { resources: [versionReference(result.resource)], patientIds: patientIdsOf(result.resource) }),
+              ...consentEvents(result),
             ],
           );
         } catch (error) {
@@ -242,6 +252,7 @@ export function auditedRepository(repository: Repository, access: AccessContext,
             (tx) => tx.update(resource, updateOptions),
             (result) => [
               rest(RestInteraction.update, result.created ? AuditAction.create : AuditAction.update, { resources: [versionReference(result.resource)], patientIds: patientIdsOf(result.resource) }),
+              ...consentEvents(result),
             ],
           );
         } catch (error) {
