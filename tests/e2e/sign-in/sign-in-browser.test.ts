@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import type { BrowserContext, Page } from 'playwright-core';
+import { totpCode } from '@kindred/access';
 import { openSqliteTestStore, type TestStore } from '@kindred/store/testing';
 import { formatViolations, runAxe } from '../support/axe.ts';
 import { browserSkipReason, launchBrowser, type TestBrowser } from '../support/browser.ts';
@@ -20,12 +21,28 @@ describe.skipIf(skip !== undefined)(`sign-in pages in Chromium${skip === undefin
   let server: SignInServer;
   let browser: TestBrowser;
   let app: client.Configuration;
+  let nurseSecret: string;
 
   beforeAll(async () => {
     store = await openSqliteTestStore();
     server = await startSignInServer(store);
     await server.addAccount({ username: 'pat', displayName: 'Pat', fhirUser: 'Patient/p1', password: 'patient password' });
-    await server.addAccount({ username: 'nurse', displayName: 'Nurse', fhirUser: 'Practitioner/n1', password: 'nurse password', totp: true });
+    nurseSecret = (await server.addAccount({ username: 'nurse', displayName: 'Nurse', fhirUser: 'Practitioner/n1', password: 'nurse password', totp: true })).totpSecret!;
+    const role = { coding: [{ system: 'https://kindred.health/fhir/CodeSystem/access-role', code: 'clinician' }] };
+    for (const resource of [
+      { resourceType: 'Organization', id: 'o1', name: 'Riverside Surgery' },
+      { resourceType: 'Practitioner', id: 'n1', name: [{ family: 'Kim' }] },
+      { resourceType: 'PractitionerRole', id: 'r1', practitioner: { reference: 'Practitioner/n1' }, organization: { reference: 'Organization/o1' }, code: [role] },
+      { resourceType: 'Patient', id: 'p1', name: [{ family: 'Okafor', given: ['Ada'] }], birthDate: '1950-02-03', managingOrganization: { reference: 'Organization/o1' } },
+      { resourceType: 'Patient', id: 'p2', name: [{ family: 'Okafor', given: ['Ben'] }], birthDate: '1981-07-09', managingOrganization: { reference: 'Organization/o1' } },
+    ]) {
+      const put = await fetch(`${server.fhirBase}/${resource.resourceType}/${resource.id}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(resource),
+      });
+      expect(put.status).toBeLessThan(300);
+    }
     await server.addClient({ clientId: 'app', name: 'Growth chart', redirectUris: [REDIRECT], public: true });
     app = await client.discovery(new URL(server.issuer), 'app', undefined, client.None(), { execute: [client.allowInsecureRequests] });
     browser = await launchBrowser();
@@ -108,7 +125,7 @@ describe.skipIf(skip !== undefined)(`sign-in pages in Chromium${skip === undefin
     });
   });
 
-  it('asks staff for their authenticator code on an accessible page', async () => {
+  it('asks staff for their authenticator code, then which patient, on accessible pages', async () => {
     await inBrowser(true, async (page) => {
       await page.goto(await authorizationUrl());
       await page.fill('#username', 'nurse');
@@ -121,6 +138,17 @@ describe.skipIf(skip !== undefined)(`sign-in pages in Chromium${skip === undefin
       await page.click('button[type=submit]');
       expect(await page.locator('.nhsuk-error-message').textContent()).toContain('Enter the 6-digit code');
       await expectAccessible(page);
+      await page.fill('#code', totpCode(nurseSecret, Date.now()));
+      await page.click('button[type=submit]');
+      expect(await page.locator('h1').textContent()).toBe('Choose a patient');
+      await expectAccessible(page);
+      await page.fill('#patient', 'okafor');
+      await page.click('button[type=submit]');
+      expect(await page.locator('.nhsuk-radios__label').allTextContents()).toEqual(['Okafor, Ada (born 1950-02-03)', 'Okafor, Ben (born 1981-07-09)']);
+      await expectAccessible(page);
+      await page.check('text=Okafor, Ben (born 1981-07-09)');
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${REDIRECT}**`);
     });
   });
 

@@ -72,6 +72,9 @@ for (const backend of backends) {
     let app: client.Configuration;
     let patientAccount: { accountId: string };
     let staff: { accountId: string; totpSecret?: string };
+    /** the member of staff's browser, kept signed in between tests (a TOTP code works once, in a 30-second step) */
+    const staffBrowser = () => (staffSession ??= new FormBrowser(server.origin));
+    let staffSession: FormBrowser | undefined;
 
     const fhir = (path: string, token: string, init: RequestInit = {}) =>
       fetch(`${server.fhirBase}/${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', ...(init.headers as Record<string, string>) } });
@@ -151,7 +154,7 @@ for (const backend of backends) {
     });
 
     it('a member of staff signs in with an authenticator code and chooses a patient', async () => {
-      const browser = new FormBrowser(server.origin);
+      const browser = staffBrowser();
       const launch = await authorizationUrl(app, server.fhirBase, 'openid fhirUser launch/patient patient/Patient.rs');
       const callback = await signIn(server, browser, launch.url, 'nurse', 'nurse password', staff.totpSecret, 'p2');
       const tokens = await client.authorizationCodeGrant(app, new URL(callback), { pkceCodeVerifier: launch.verifier, expectedState: launch.state });
@@ -160,13 +163,30 @@ for (const backend of backends) {
       expect(tokens.refresh_token).toBeUndefined();
     });
 
+    it('a member of staff finds the patient by name and chooses from those they may open', async () => {
+      const browser = staffBrowser(); // still signed in: straight to choosing a patient
+      const launch = await authorizationUrl(app, server.fhirBase, 'openid launch/patient patient/Patient.rs');
+      const step = await browser.follow(await browser.get(launch.url.href));
+      let page = await step.response.text();
+      expect(page).toContain('Choose a patient');
+      const searched = await browser.post(formActionOf(page, server.origin), { csrf: csrfOf(page), patient: 'family-p' });
+      page = await searched.text();
+      expect(page).toContain('Patients you can open with that name');
+      expect([...page.matchAll(/name="choice" type="radio" value="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(['p1', 'p2']);
+      const none = await browser.post(formActionOf(page, server.origin), { csrf: csrfOf(page), patient: 'Nobody-by-this-name' });
+      expect(none.status).toBe(400);
+      const back = await browser.follow(await browser.post(formActionOf(page, server.origin), { csrf: csrfOf(page), choice: 'p2', patient: 'family-p' }));
+      const tokens = await client.authorizationCodeGrant(app, new URL(back.external!), { pkceCodeVerifier: launch.verifier, expectedState: launch.state });
+      expect(tokens.patient).toBe('p2');
+    });
+
     it('EHR launch: a launch id from $smart-launch resolves to its patient', async () => {
       const started = await fhir('Patient/p2/$smart-launch', server.adminToken, { method: 'POST' });
       expect(started.status).toBe(200);
       const parameters = (await started.json()) as { parameter: { name: string; valueString?: string }[] };
       const launchId = parameters.parameter.find((p) => p.name === 'launch')?.valueString;
       expect(launchId).toEqual(expect.any(String));
-      const browser = new FormBrowser(server.origin);
+      const browser = staffBrowser();
       const launch = await authorizationUrl(app, server.fhirBase, 'openid fhirUser launch patient/Patient.rs', { launch: launchId! });
       const callback = await signIn(server, browser, launch.url, 'nurse', 'nurse password', staff.totpSecret);
       const tokens = await client.authorizationCodeGrant(app, new URL(callback), { pkceCodeVerifier: launch.verifier, expectedState: launch.state });

@@ -10,7 +10,8 @@
  * policy's decision (through the scoped repository), not this module's.
  */
 import { accessibleRecord, failedSignInEvent, parseScopes, signInEvent, type AccessContext, type AccessPolicy, type AccountSummary, type Accounts } from '@kindred/access';
-import { isFhirError } from '@kindred/fhir';
+import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
+import type { Repository } from '@kindred/store';
 import type { Store } from '@kindred/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
@@ -39,6 +40,15 @@ export interface InteractionDeps {
   now: () => number;
   /** the area's own identity provider, when configured */
   external?: ExternalIdentityProvider;
+}
+
+/** "Family, Given (born 1950-01-01)": enough to tell patients apart on the picker; never more of the record. */
+function patientLabel(patient: StoredResource): string {
+  const names = (patient.name as { family?: string; given?: string[]; text?: string }[] | undefined) ?? [];
+  const name = names[0];
+  const written = name?.text ?? [name?.family, ...(name?.given ?? [])].filter((part) => part !== undefined && part !== '').join(', ');
+  const born = typeof patient.birthDate === 'string' ? ` (born ${patient.birthDate})` : '';
+  return `${written === '' ? `Patient ${patient.id}` : written}${born}`;
 }
 
 /** RFC 8176 methods that show the external provider used a second factor (so Kindred need not ask for its own). */
@@ -124,8 +134,9 @@ export function interactionRoutes(deps: InteractionDeps) {
   const totpPage = (reply: FastifyReply, details: Details, errors: FieldError[] = [], status = 200) =>
     sendFormPage(reply, status, renderTotpPage({ action: `${base}/${details.uid}/totp`, csrf: csrfToken(csrfKey, 'totp', details.uid), errors }), details);
 
-  const pickerPage = async (reply: FastifyReply, details: Details, errors: FieldError[] = [], value?: string, status = 200) =>
+  const pickerPage = async (reply: FastifyReply, details: Details, errors: FieldError[] = [], value?: string, status = 200, matches: { id: string; label: string }[] = []) =>
     sendFormPage(reply, status, renderPatientPicker({
+      matches,
       action: `${base}/${details.uid}/patient`,
       csrf: csrfToken(csrfKey, 'patient', details.uid),
       clientName: await clientName(details),
@@ -153,8 +164,8 @@ export function interactionRoutes(deps: InteractionDeps) {
     `This account is locked after too many failed attempts. Try again after ${new Date(until).toISOString().slice(11, 16)} UTC, or reset your password.`;
 
   /** Whether `account` may open `patient`'s record: a read through the scoped repository as that person. */
-  const mayOpen = async (account: AccountSummary, patient: string): Promise<boolean> => {
-    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(patient)) return false;
+  /** The record as `account` may see it under the access policy (for choosing a patient). */
+  const recordOf = async (account: AccountSummary): Promise<Repository> => {
     const access: AccessContext = Object.freeze({
       subject: account.accountId,
       scopes: parseScopes('user/Patient.rs'),
@@ -163,9 +174,25 @@ export function interactionRoutes(deps: InteractionDeps) {
       issuer: signIn.issuer,
       ...(account.fhirUser !== undefined ? { fhirUser: account.fhirUser } : {}),
     });
+    return (await accessibleRecord(deps.store.repository, access, deps.policy, now())).repository;
+  };
+
+  /** Up to ten patients `account` may open whose name matches `name` (FHIR string search: starts with, any case). */
+  const findPatients = async (account: AccountSummary, name: string): Promise<{ id: string; label: string }[]> => {
+    let search;
     try {
-      const record = await accessibleRecord(deps.store.repository, access, deps.policy, now());
-      await record.repository.read('Patient', patient);
+      search = parseSearchRequest('Patient', [['name', name], ['_count', '10'], ['_sort', 'family']], { handling: 'lenient' });
+    } catch {
+      return [];
+    }
+    const page = await (await recordOf(account)).search(search);
+    return page.matches.map((patient) => ({ id: patient.id, label: patientLabel(patient) }));
+  };
+
+  const mayOpen = async (account: AccountSummary, patient: string): Promise<boolean> => {
+    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(patient)) return false;
+    try {
+      await (await recordOf(account)).read('Patient', patient);
       return true;
     } catch (error) {
       if (isFhirError(error) && error.status < 500) return false;
@@ -334,11 +361,20 @@ export function interactionRoutes(deps: InteractionDeps) {
       if (!details) return reply;
       if (!csrfTokenIsValid(csrfKey, 'patient', details.uid, field(request, 'csrf'))) return refuseForm(reply);
       if (details.prompt.name !== 'consent') return noStore(reply).redirect(`${base}/${details.uid}`, 303);
-      const patient = field(request, 'patient').trim().replace(/^Patient\//, '');
       const account = details.session?.accountId === undefined ? undefined : await accounts.byId(details.session.accountId);
-      if (patient === '') return pickerPage(reply, details, [{ field: 'patient', message: 'Enter the patient record id' }], undefined, 400);
-      if (!account || !(await mayOpen(account, patient))) return pickerPage(reply, details, [{ field: 'patient', message: 'There is no patient with that record id that you can open' }], patient, 400);
-      return consent(request, reply, details, patient);
+      if (!account) return noStore(reply).redirect(`${base}/${details.uid}`, 303);
+      const chosen = field(request, 'choice');
+      if (chosen !== '') {
+        if (await mayOpen(account, chosen)) return consent(request, reply, details, chosen);
+        return pickerPage(reply, details, [{ field: 'patient', message: 'Choose a patient from the list, or search again' }], undefined, 400);
+      }
+      const wanted = field(request, 'patient').trim();
+      if (wanted === '') return pickerPage(reply, details, [{ field: 'patient', message: "Enter the patient's name or record id" }], undefined, 400);
+      const id = wanted.replace(/^Patient\//, '');
+      if (await mayOpen(account, id)) return consent(request, reply, details, id);
+      const found = await findPatients(account, wanted);
+      if (found.length === 0) return pickerPage(reply, details, [{ field: 'patient', message: 'No patient you can open has that name or record id' }], wanted, 400);
+      return pickerPage(reply, details, [], wanted, 200, found);
     });
   };
 }

@@ -111,6 +111,26 @@ export interface PatientPickerModel {
   clientName: string;
   value?: string;
   errors: readonly FieldError[];
+  /** patients found by name, to choose from */
+  matches: readonly { id: string; label: string }[];
+}
+
+function patientChoices(matches: PatientPickerModel['matches']): SafeHtml {
+  if (matches.length === 0) return html``;
+  return html`
+        <div class="nhsuk-form-group">
+          <fieldset class="nhsuk-fieldset">
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Patients you can open with that name</legend>
+            <div class="nhsuk-radios">
+              ${matches.map(
+                (m, i) => html`<div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id="choice-${i + 1}" name="choice" type="radio" value="${m.id}">
+                <label class="nhsuk-label nhsuk-radios__label" for="choice-${i + 1}">${m.label}</label>
+              </div>`,
+              )}
+            </div>
+          </fieldset>
+        </div>`;
 }
 
 export function renderPatientPicker(m: PatientPickerModel): string {
@@ -122,7 +142,8 @@ export function renderPatientPicker(m: PatientPickerModel): string {
         ${csrfField(m.csrf)}
         <h1>Choose a patient</h1>
         <p><strong>${m.clientName}</strong> will open with this patient's record.</p>
-        ${input({ id: 'patient', label: 'Patient record id', type: 'text', autocomplete: 'off', hint: 'The id of the Patient resource, for example 7f3c2a.', errors: m.errors, width: 'nhsuk-u-width-one-half', ...(m.value !== undefined ? { value: m.value } : {}) })}
+        ${patientChoices(m.matches)}
+        ${input({ id: 'patient', label: m.matches.length > 0 ? 'Or search again' : "Patient's name or record id", type: 'text', autocomplete: 'off', hint: 'For example Smith, or the id of their Patient record.', errors: m.errors, width: 'nhsuk-u-width-one-half', ...(m.value !== undefined ? { value: m.value } : {}) })}
         <button class="nhsuk-button" data-module="nhsuk-button" type="submit">Continue</button>
       </form>`,
   });
