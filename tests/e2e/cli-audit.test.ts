@@ -4,6 +4,8 @@
  * direct database connection, as someone holding the database could) exits 1 naming the entry,
  * when it was recorded and why.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +110,30 @@ for (const backend of backends) {
       }
       const result = await runKindred(['audit', 'verify', ...record.flags]);
       expect(result.stdout.split('\n')[0]).toBe('audit trail intact: 4 entries');
+    });
+
+    it('kindred import is on the trail once per run, with the files and counts, and the chain still verifies', async () => {
+      const dir = scratchDir('cli-audit-import');
+      try {
+        const file = join(dir.path, 'Patient.ndjson');
+        writeFileSync(file, `${JSON.stringify({ resourceType: 'Patient', id: 'imp-1' })}\n${JSON.stringify({ resourceType: 'Patient', id: 'imp-2' })}\n{"not json\n`);
+        expect((await runKindred(['import', file, ...record.flags])).code).toBe(1);
+      } finally {
+        dir.remove();
+      }
+      const store = await record.open();
+      try {
+        const rows = await store.driver.query<{ content: string }>('SELECT content FROM audit_entry WHERE seq > 3 ORDER BY seq');
+        expect(rows).toHaveLength(1);
+        const imported = JSON.parse(rows[0]?.content ?? '{}') as { type?: { code: string }; outcome?: string; outcomeDesc?: string; entity?: { description?: string }[] };
+        expect(imported.type?.code).toBe('110107');
+        expect(imported.outcome).toBe('4');
+        expect(imported.outcomeDesc).toBe('1 line(s) rejected');
+        expect(JSON.stringify(imported)).toContain('kindred import of Patient.ndjson: Patient 2 created, 0 updated, 0 unchanged');
+      } finally {
+        await store.close();
+      }
+      expect((await runKindred(['audit', 'verify', ...record.flags])).stdout.split('\n')[0]).toBe('audit trail intact: 4 entries');
     });
 
     it('names the entry after one deleted underneath it', async () => {

@@ -184,6 +184,10 @@ function entitiesOf(details: AuditEventDetails): Record<string, unknown>[] {
       description: details.query.description,
       query: Buffer.from(details.query.text, 'utf8').toString('base64'),
     });
+  } else if (details.description !== undefined) {
+    // a note with no query: on the first entity, or on an entity of its own when there is none
+    if (entities[0] !== undefined) entities[0] = { ...entities[0], description: details.description };
+    else entities.push({ type: { system: AuditSystem.entityType, code: '2', display: 'System Object' }, description: details.description });
   }
   return entities;
 }

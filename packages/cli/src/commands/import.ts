@@ -6,8 +6,9 @@
  * one short transaction).
  */
 import { parseArgs } from 'node:util';
-import { localAdministratorAccess, scopedRepository } from '@kindred/access';
-import type { ImportLineResult, PreparedImport, Repository, SearchParamIds } from '@kindred/store';
+import { basename } from 'node:path';
+import { AuditAction, AuditEventType, AuditOutcome, DEFAULT_AUDIT_SOURCE, auditEvent, localAdministratorAccess, scopedRepository } from '@kindred/access';
+import type { AuditEventInput, ImportLineResult, PreparedImport, Repository, SearchParamIds } from '@kindred/store';
 import { createProgress, formatCount } from '../progress.ts';
 import { planFiles, readSource, type SourceItem } from '../import-source.ts';
 import { createPreparePool, defaultWorkerCount, type PrepareInput } from '../prepare-pool.ts';
@@ -144,6 +145,19 @@ export function formatSummary(summary: ImportSummary): string {
   return [head, ...lines].join('\n');
 }
 
+function importAuditEvent(paths: readonly string[], summary: ImportSummary): AuditEventInput {
+  const counts = Object.entries(summary.byType)
+    .map(([type, c]) => `${type} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`)
+    .join('; ');
+  return auditEvent({ access: localAdministratorAccess() }, DEFAULT_AUDIT_SOURCE, {
+    type: AuditEventType.import,
+    action: AuditAction.create,
+    outcome: summary.rejected.length > 0 ? AuditOutcome.minorFailure : AuditOutcome.success,
+    ...(summary.rejected.length > 0 ? { outcomeDesc: `${summary.rejected.length} line(s) rejected` } : {}),
+    description: `kindred import of ${paths.map((p) => basename(p)).join(', ')}: ${counts || 'nothing'}`,
+  });
+}
+
 export async function runImport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -161,6 +175,9 @@ export async function runImport(args: string[]): Promise<number> {
     // The operator holds the database itself; the access layer still sees (and, later, audits) the import.
     const repository = scopedRepository(store.repository, localAdministratorAccess());
     const summary = await importFiles(repository, positionals, { searchParamIds: store.searchParamIds, batchSize, workers, quiet: values.quiet === true });
+    // One audit entry per import run: who loaded which files, and how much of each type. (One entry
+    // per resource would add more to the trail than the import adds to the record.)
+    await store.audit.append([importAuditEvent(positionals, summary)]);
     // New data changes which index finds what fastest: refresh the planner's statistics.
     await store.analyze();
     for (const r of summary.rejected) process.stderr.write(`${r.where}: ${r.reason}\n`);
