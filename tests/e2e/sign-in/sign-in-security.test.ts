@@ -126,6 +126,12 @@ for (const backend of backends) {
       const page = await outcome.response.text();
       expect(page).not.toMatch(/<script/i);
       expect(page).toContain('autocomplete="current-password"');
+      // pages oidc-provider renders itself (here: an unknown app) are Kindred's, with the same headers
+      const unknownApp = await fetch(`${server.issuer}/authorize?client_id=no-such-app&response_type=code&scope=openid`);
+      expect(unknownApp.status).toBe(400);
+      expect(unknownApp.headers.get('x-frame-options')).toBe('DENY');
+      expect(unknownApp.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(await unknownApp.text()).toContain('Sorry, you cannot sign in to this app');
     });
 
     it('locks an account after 5 wrong passwords, even against the right one, and audits it', async () => {

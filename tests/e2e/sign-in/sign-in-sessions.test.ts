@@ -59,6 +59,28 @@ for (const backend of backends) {
       expect(await later.response.text()).toContain('<h1>Sign in</h1>');
     });
 
+    it('signs out (RP-Initiated Logout) with Kindred\'s own page and its CSRF token: the next app asks again', async () => {
+      const browser = new FormBrowser(server.origin);
+      expect((await signIn(browser, 'first password')).external).toBeDefined();
+      const question = await browser.get(`${server.issuer}/session/end`);
+      expect(question.headers.get('x-frame-options')).toBe('DENY');
+      const page = await question.text();
+      expect(page).toContain('<h1>Sign out of Kindred</h1>');
+      expect(page).not.toMatch(/<script/i);
+      const form = /<form[^>]*id="op.logoutForm"[^>]*>/.exec(page)?.[0] ?? '';
+      const action = /action="([^"]+)"/.exec(form)?.[1];
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+      expect(action).toBeDefined();
+      expect(xsrf).toBeDefined();
+      const refused = await browser.post(new URL(action!, server.origin).href, { logout: 'yes', xsrf: 'forged' });
+      expect(refused.status).toBe(400);
+      const done = await browser.follow(await browser.post(new URL(action!, server.origin).href, { logout: 'yes', xsrf: xsrf! }));
+      expect(await done.response.text()).toContain('You have signed out');
+      const next = await browser.follow(await browser.get(await authorizeUrl()));
+      expect(next.external).toBeUndefined();
+      expect(await next.response.text()).toContain('<h1>Sign in</h1>');
+    });
+
     it('resets a forgotten password with a one-time link from the outbox', async () => {
       const browser = new FormBrowser(server.origin);
       const form = await browser.get(`${server.issuer}/reset`);

@@ -6,7 +6,7 @@
  * own message (https://service-manual.nhs.uk/design-system/components/error-summary).
  * Pure rendering: nothing here reads the database or checks anything.
  */
-import { html, renderPage, type SafeHtml } from '../pages/html.ts';
+import { SafeHtml, html, renderPage } from '../pages/html.ts';
 
 export interface FieldError {
   /** the id of the input the error is about */
@@ -224,6 +224,29 @@ export function renderSignInErrorPage(error: string, description: string | undef
       <p>${PLAIN_ERRORS[error] ?? 'Something went wrong with the sign-in.'}</p>
       ${description ? html`<p class="nhsuk-body-s">Details for the app's developers: <code>${error}</code>: ${description}</p>` : html``}
       <p>Go back to the app and try again. If it keeps happening, tell the people who run the app.</p>`,
+  });
+}
+
+/**
+ * Signing out (OpenID Connect RP-Initiated Logout 1.0): `form` is oidc-provider's own form (with
+ * its CSRF token), which the buttons submit; it is markup oidc-provider made, not user input.
+ */
+export function renderSignOutPage(form: string): string {
+  return renderPage({
+    title: 'Sign out of Kindred',
+    main: html`
+      <h1>Sign out of Kindred</h1>
+      <p>You will need to sign in again to use any app that uses your Kindred account.</p>
+      ${new SafeHtml(form)}
+      <button class="nhsuk-button" data-module="nhsuk-button" type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
+      <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" form="op.logoutForm">Stay signed in</button>`,
+  });
+}
+
+export function renderSignedOutPage(): string {
+  return renderPage({
+    title: 'You have signed out',
+    main: html`<h1>You have signed out</h1><p>If you are using a shared computer, close the browser too.</p>`,
   });
 }
 

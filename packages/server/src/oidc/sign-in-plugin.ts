@@ -17,7 +17,7 @@ import { passwordResetRoutes } from './password-reset-routes.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { loadSignInSecrets } from './sign-in-secrets.ts';
 import { createExternalIdentityProvider } from './external-idp.ts';
-import { renderSignInErrorPage } from './sign-in-pages.ts';
+import { renderSignInErrorPage, renderSignOutPage, renderSignedOutPage } from './sign-in-pages.ts';
 import type { SignInSettings } from './sign-in-settings.ts';
 import { smartConfiguration } from './smart-configuration.ts';
 import { PROVIDER_ROUTES, createSmartProvider } from './smart-provider.ts';
@@ -64,15 +64,15 @@ export async function createSignInService(options: SignInServiceOptions): Promis
   const now = options.now ?? Date.now;
   const secrets = await loadSignInSecrets(store.settings);
   const accounts = createAccounts(store.identity, store.outbox, { now, ...(signIn.scrypt ? { scrypt: signIn.scrypt } : {}) });
-  const provider = await createSmartProvider({ store, accounts, signIn, cookieKeys: secrets.cookieKeys, renderErrorPage: renderSignInErrorPage, now });
+  const provider = await createSmartProvider({ store, accounts, signIn, cookieKeys: secrets.cookieKeys, renderErrorPage: renderSignInErrorPage, renderSignOutPage, renderSignedOutPage, now });
   const limiter = createRateLimiter(store.identity.rateLimits, signIn.rateLimitPerMinute, now);
   const external = signIn.external === undefined ? undefined : createExternalIdentityProvider(signIn.external, store.identity.oidcRecords, `${signIn.issuer}/external/callback`, now);
-  const callback = provider.callback();
-
   provider.use(async (ctx, next) => {
     ctx.set(SECURITY_HEADERS);
     await next();
   });
+  // After every provider.use: Koa composes the middleware when the callback is made.
+  const callback = provider.callback();
   const plugin = async (app: FastifyInstance): Promise<void> => {
     provider.on('server_error', (_ctx, error: Error) => {
       // The name and message only: the error's context can hold request parameters.

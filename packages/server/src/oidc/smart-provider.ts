@@ -39,6 +39,9 @@ export interface SmartProviderOptions {
   cookieKeys: string[];
   /** the HTML page shown when an authorization request cannot go on (no redirect back is safe) */
   renderErrorPage: (error: string, description: string | undefined) => string;
+  /** the sign-out question around oidc-provider's form, and the page after signing out */
+  renderSignOutPage: (form: string) => string;
+  renderSignedOutPage: () => string;
   now?: () => number;
 }
 
@@ -102,7 +105,18 @@ export async function createSmartProvider(options: SmartProviderOptions): Promis
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: false },
+      // RP-Initiated Logout 1.0 at /auth/session/end: Kindred's own pages, no JavaScript.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = options.renderSignOutPage(form);
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = options.renderSignedOutPage();
+        },
+      },
       resourceIndicators: {
         enabled: true,
         // Every token is for the FHIR API: SMART clients name it with `aud`, not RFC 8707 `resource`.
