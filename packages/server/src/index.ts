@@ -6,6 +6,8 @@ export { buildApp } from './http/build-app.ts';
 export { DEFAULT_BODY_LIMIT_BYTES, type AppConfig } from './http/app-config.ts';
 export type { SignInConfig } from './oidc/sign-in-settings.ts';
 export { createLaunch, type LaunchContext } from './oidc/smart-launch.ts';
+export { passwordResetLink } from './oidc/password-reset-routes.ts';
+export { SIGN_IN_PREFIX } from './oidc/sign-in-settings.ts';
 export { handleFhirRequest, handleMetadataRequest } from './fhir-rest/router.ts';
 export { capabilityStatement } from './fhir-rest/capability-statement.ts';
 export type {

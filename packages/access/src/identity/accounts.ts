@@ -73,6 +73,8 @@ export interface Accounts {
   /** step two for accounts with TOTP; a wrong or reused code counts towards lockout */
   checkTotp(accountId: string, code: string): Promise<TotpCheck>;
   setPassword(accountId: string, password: string): Promise<void>;
+  /** stops (or allows again) an account signing in; false when there is no such username */
+  setDisabled(username: string, disabled: boolean): Promise<boolean>;
   /**
    * Makes a one-time reset token and queues a message with the link `linkFor(token)` to the
    * account's email address. Says nothing about whether the username exists (no enumeration).
@@ -228,6 +230,11 @@ export function createAccounts(tables: IdentityTables, outbox: MessageOutbox, op
     async setPassword(accountId, password) {
       checkNewPassword(password);
       if (!(await accounts.update(accountId, { passwordHash: await hash(password) }, now()))) throw new FhirError('NOT_FOUND', 'There is no such account.');
+    },
+
+    async setDisabled(username, disabled) {
+      const record = await accounts.byUsername(normaliseUsername(username));
+      return record !== undefined && (await accounts.update(record.accountId, { disabled }, now()));
     },
 
     async requestPasswordReset(username, linkFor) {

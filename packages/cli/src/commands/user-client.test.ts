@@ -42,6 +42,31 @@ describe('kindred user and kindred client', () => {
     expect((await run(['user', 'add', '--data', dir, '--name', 'A'])).code).toBe(2);
   });
 
+  it('disables and enables an account, and queues a password reset link', async () => {
+    expect((await run(['user', 'add', '--data', dir, '--username', 'pat', '--name', 'Pat', '--fhir-user', 'Patient/1', '--email', 'pat@example.org'])).code).toBe(0);
+    expect(await run(['user', 'disable', '--data', dir, '--username', 'pat'])).toMatchObject({ code: 0, out: expect.stringMatching(/can no longer sign in/) as string });
+    const store = await openStore({ kind: 'sqlite', dataDir: dir });
+    try {
+      expect((await store.identity.accounts.byUsername('pat'))?.disabled).toBe(true);
+    } finally {
+      await store.close();
+    }
+    expect((await run(['user', 'enable', '--data', dir, '--username', 'pat'])).code).toBe(0);
+    expect((await run(['user', 'disable', '--data', dir, '--username', 'nobody'])).code).toBe(2);
+    expect((await run(['user', 'reset-password', '--data', dir, '--username', 'pat'])).code).toBe(2);
+    const reset = await run(['user', 'reset-password', '--data', dir, '--username', 'pat', '--base-url', 'https://kindred.example.org']);
+    expect(reset.code).toBe(0);
+    const again = await openStore({ kind: 'sqlite', dataDir: dir });
+    try {
+      const [message] = await again.outbox.pending();
+      expect(message).toMatchObject({ recipient: 'pat@example.org', template: 'password-reset' });
+      expect(message?.personalisation.link).toMatch(/^https:\/\/kindred\.example\.org\/auth\/reset\/new\?token=/);
+      expect(reset.out).not.toContain(message?.personalisation.link?.split('token=')[1] ?? 'x');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('registers a public app and a backend service', async () => {
     const app = await run(['client', 'add', '--data', dir, '--client-id', 'app', '--name', 'App', '--redirect-uri', 'https://app.example/cb', '--public']);
     expect(app).toMatchObject({ code: 0, out: expect.stringMatching(/public client "app".*authorization_code/) as string });

@@ -7,16 +7,21 @@
  */
 import { parseArgs } from 'node:util';
 import { createAccounts } from '@kindred/access';
+import { SIGN_IN_PREFIX, passwordResetLink } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 
 export const userUsage = `kindred user add --username U --name "Full Name" [--fhir-user Practitioner/123] [--email ADDRESS]
                  [--password-stdin] [--totp] [--volunteer] [--data DIR | --database-url URL]
+kindred user disable|enable --username U
+kindred user reset-password --username U --base-url URL
 
   Adds an account that can sign in to Kindred. --fhir-user links it to the person in the record:
   Practitioner/… for staff and volunteers, Patient/… for a patient, RelatedPerson/… for a carer.
   --password-stdin reads the password from standard input (e.g. from a password manager).
   --totp sets up an authenticator app (required for staff; --volunteer makes it optional) and
-  prints its otpauth:// URI once. --email is where password reset links are sent.`;
+  prints its otpauth:// URI once. --email is where password reset links are sent.
+  disable stops an account signing in (enable allows it again). reset-password queues a one-time
+  link to the account's email address in the message outbox; --base-url is the site's address.`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,9 +30,32 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+async function runUserChange(action: 'disable' | 'enable' | 'reset-password', rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { ...STORE_OPTIONS, username: { type: 'string' }, 'base-url': { type: 'string' } } });
+  if (values.username === undefined) throw new UsageError('--username is required.');
+  if (action === 'reset-password' && values['base-url'] === undefined) throw new UsageError('--base-url is required: the link in the message points at the site.');
+  const store = await openStoreFromFlags(values);
+  try {
+    const accounts = createAccounts(store.identity, store.outbox);
+    if (action === 'reset-password') {
+      const issuer = `${new URL(values['base-url']!).href.replace(/\/+$/, '').replace(/\/fhir$/, '')}${SIGN_IN_PREFIX}`;
+      if ((await accounts.byUsername(values.username)) === undefined) throw new UsageError(`There is no account "${values.username}".`);
+      await accounts.requestPasswordReset(values.username, (token) => passwordResetLink(issuer, token));
+      process.stdout.write(`If "${values.username}" has an email address and can sign in, a password reset link is waiting in the message outbox.\n`);
+      return 0;
+    }
+    if (!(await accounts.setDisabled(values.username, action === 'disable'))) throw new UsageError(`There is no account "${values.username}".`);
+    process.stdout.write(`Account "${values.username}" ${action === 'disable' ? 'can no longer sign in' : 'can sign in again'}.\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function runUser(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  if (action !== 'add') throw new UsageError(action === undefined ? 'Say what to do: kindred user add …' : `Unknown action "${action}": kindred user add …`);
+  if (action === 'disable' || action === 'enable' || action === 'reset-password') return runUserChange(action, rest);
+  if (action !== 'add') throw new UsageError(action === undefined ? 'Say what to do: kindred user add …' : `Unknown action "${action}": kindred user add | disable | enable | reset-password …`);
   const { values } = parseArgs({
     args: rest,
     options: {

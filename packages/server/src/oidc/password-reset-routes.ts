@@ -18,6 +18,11 @@ import { renderNewPasswordPage, renderResetRequestPage, renderSignInErrorPage, r
 
 const NONCE_COOKIE = 'kindred_form';
 
+/** The link a reset message carries, for a site whose sign-in issuer is `issuer` (e.g. https://kindred.example.org/auth). */
+export function passwordResetLink(issuer: string, token: string): string {
+  return `${issuer.replace(/\/+$/, '')}/reset/new?token=${encodeURIComponent(token)}`;
+}
+
 export interface PasswordResetDeps {
   accounts: Accounts;
   signIn: SignInSettings;
@@ -52,7 +57,7 @@ export function passwordResetRoutes(deps: PasswordResetDeps) {
       if (username === '') {
         return sendPage(noStore(reply), 400, renderResetRequestPage({ action: `${signIn.mountPath}/reset`, csrf: csrfToken(csrfKey, 'reset', nonce), errors: [{ field: 'username', message: 'Enter your username' }], sent: false }));
       }
-      await accounts.requestPasswordReset(username, (token) => `${signIn.issuer}/reset/new?token=${encodeURIComponent(token)}`);
+      await accounts.requestPasswordReset(username, (token) => passwordResetLink(signIn.issuer, token));
       return sendPage(noStore(reply), 200, renderResetRequestPage({ action: '', csrf: '', errors: [], sent: true }));
     });
 
