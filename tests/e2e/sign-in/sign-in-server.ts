@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
  * `publicOrigin`: another node's public address, to start a second node of the same site (behind
  * one load balancer every node has the same public address); it listens on a port of its own.
  */
-export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number; publicOrigin?: string } = {}): Promise<SignInServer> {
+export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number; publicOrigin?: string; trustProxy?: boolean } = {}): Promise<SignInServer> {
   const port = options.port ?? (await freePort());
   const origin = options.publicOrigin ?? `http://127.0.0.1:${port}`;
   const tokens = createTokenService(store.settings);
@@ -51,6 +51,7 @@ export async function startSignInServer(store: TestStore, options: { signIn?: Si
     version: '9.9.9-test',
     logger: options.logger ?? false,
     publicBaseUrl: origin,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     signIn: { scrypt: CHEAP_SCRYPT, rateLimitPerMinute: 1000, ...options.signIn },
   });
   await app.listen({ port, host: '127.0.0.1' });

@@ -10,7 +10,7 @@ import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.
 import { KINDRED_VERSION } from '../version.ts';
 
 export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests] [--access-policy FILE]
-              [--sign-in on|off]
+              [--sign-in on|off] [--trust-proxy]
 
   Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
@@ -19,7 +19,9 @@ export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--b
   area's own access policy (JSON, the shape of Kindred's default); a policy that is not valid stops
   start-up and says why. Sign-in (OpenID Connect and SMART on FHIR at <address>/auth, for the
   accounts and apps added with \`kindred user add\` and \`kindred client add\`) is on unless
-  --sign-in off (or KINDRED_SIGN_IN=off); it needs the public address (--base-url, or the port).`;
+  --sign-in off (or KINDRED_SIGN_IN=off); it needs the public address (--base-url, or the port).
+  --trust-proxy (or KINDRED_TRUST_PROXY=1) takes the client's address from X-Forwarded-For, for
+  Kindred behind a load balancer (sign-in rate limits and the audit trail count by address).`;
 
 function accessPolicyOf(file: string | undefined): AccessPolicy {
   if (file === undefined || file === '') return defaultAccessPolicy();
@@ -93,7 +95,7 @@ function signInWanted(value: string | undefined, publicBaseUrl: string | undefin
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' }, 'sign-in': { type: 'string' } },
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' }, 'sign-in': { type: 'string' }, 'trust-proxy': { type: 'boolean' } },
   });
   const port = portOf(values.port);
   const host = values.host ?? process.env.HOST ?? 'localhost';
@@ -112,6 +114,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     tokenCommand: tokenCommandFor(values),
     logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
+    trustProxy: values['trust-proxy'] === true || process.env.KINDRED_TRUST_PROXY === '1',
     ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });

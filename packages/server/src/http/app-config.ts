@@ -30,6 +30,12 @@ export interface AppConfig {
   logger?: boolean;
   /** also log every request and its answer (an access log); default false */
   logRequests?: boolean;
+  /**
+   * Kindred runs behind a proxy or load balancer that sets X-Forwarded-For and -Proto: take the
+   * client's address from it (rate limits, audit) — true for any proxy, or the proxies' addresses
+   * (Fastify's trustProxy). Default false: the address is the connection's.
+   */
+  trustProxy?: boolean | string;
   /** the command that prints a token for this server's store, shown on the home page; default "npx kindred token" */
   tokenCommand?: string;
   /**
@@ -53,6 +59,7 @@ export interface AppSettings {
   readonly version: string;
   readonly logger: boolean;
   readonly logRequests: boolean;
+  readonly trustProxy: boolean | string;
   readonly tokenCommand: string;
   /** the sign-in service's settings, when sign-in is on */
   readonly signIn: SignInSettings | undefined;
@@ -84,6 +91,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     version: config.version,
     logger: config.logger ?? true,
     logRequests: config.logRequests ?? false,
+    trustProxy: config.trustProxy ?? false,
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });

@@ -48,6 +48,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     clientErrorHandler,
     genReqId: requestId,
+    trustProxy: settings.trustProxy,
     exposeHeadRoutes: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Errors Fastify meets before routing (a url with bad percent-encoding) answered in the right shape

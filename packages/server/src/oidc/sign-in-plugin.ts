@@ -56,6 +56,8 @@ export interface SignInServiceOptions {
   signIn: SignInSettings;
   /** the access policy: a member of staff choosing a patient may choose only one they may see */
   policy: AccessPolicy;
+  /** whether X-Forwarded-* headers come from a trusted proxy */
+  trustProxy: boolean;
   now?: () => number;
 }
 
@@ -64,7 +66,7 @@ export async function createSignInService(options: SignInServiceOptions): Promis
   const now = options.now ?? Date.now;
   const secrets = await loadSignInSecrets(store.settings);
   const accounts = createAccounts(store.identity, store.outbox, { now, ...(signIn.scrypt ? { scrypt: signIn.scrypt } : {}) });
-  const provider = await createSmartProvider({ store, accounts, signIn, cookieKeys: secrets.cookieKeys, renderErrorPage: renderSignInErrorPage, renderSignOutPage, renderSignedOutPage, now });
+  const provider = await createSmartProvider({ store, accounts, signIn, cookieKeys: secrets.cookieKeys, renderErrorPage: renderSignInErrorPage, renderSignOutPage, renderSignedOutPage, trustProxy: options.trustProxy, now });
   const limiter = createRateLimiter(store.identity.rateLimits, signIn.rateLimitPerMinute, now);
   const external = signIn.external === undefined ? undefined : createExternalIdentityProvider(signIn.external, store.identity.oidcRecords, `${signIn.issuer}/external/callback`, now);
   provider.use(async (ctx, next) => {

@@ -15,7 +15,7 @@ export interface SignInConfig {
    * publicBaseUrl (its links then follow each request's Host), e.g. "http://localhost:8080"
    */
   siteUrl?: string;
-  /** sign-in form posts and token requests allowed per client IP per minute; default 20 */
+  /** sign-in form posts and token requests allowed per client IP per minute; default 60 (a hospital's staff may share one address) */
   rateLimitPerMinute?: number;
   /** a sign-in session ends after this long without use; default 30 minutes */
   sessionIdleSeconds?: number;
@@ -61,7 +61,7 @@ export function signInSettingsOf(config: SignInConfig, fhirBaseUrl: string | und
     issuer,
     mountPath: new URL(issuer).pathname,
     fhirBaseUrl,
-    rateLimitPerMinute: positive('rateLimitPerMinute', config.rateLimitPerMinute ?? 20),
+    rateLimitPerMinute: positive('rateLimitPerMinute', config.rateLimitPerMinute ?? 60),
     sessionIdleSeconds: positive('sessionIdleSeconds', config.sessionIdleSeconds ?? 30 * 60),
     sessionAbsoluteSeconds: positive('sessionAbsoluteSeconds', config.sessionAbsoluteSeconds ?? 8 * 60 * 60),
     accessTokenSeconds: positive('accessTokenSeconds', config.accessTokenSeconds ?? 60 * 60),

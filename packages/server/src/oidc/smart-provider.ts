@@ -42,6 +42,8 @@ export interface SmartProviderOptions {
   /** the sign-out question around oidc-provider's form, and the page after signing out */
   renderSignOutPage: (form: string) => string;
   renderSignedOutPage: () => string;
+  /** whether X-Forwarded-* headers come from a trusted proxy (AppConfig.trustProxy) */
+  trustProxy: boolean;
   now?: () => number;
 }
 
@@ -196,8 +198,8 @@ export async function createSmartProvider(options: SmartProviderOptions): Promis
   };
 
   const provider = new Provider(signIn.issuer, configuration);
-  // Behind a TLS-terminating proxy (an https issuer) the scheme and client address come from X-Forwarded-*.
-  provider.proxy = signIn.issuer.startsWith('https:');
+  // Behind a proxy the scheme and client address come from X-Forwarded-* (as for the Fastify app).
+  provider.proxy = options.trustProxy;
 
   provider.use(async (ctx, next) => {
     await next();

@@ -14,7 +14,7 @@ export async function withSignIn(settings: AppSettings): Promise<{ settings: App
   // Loaded only when sign-in is on: oidc-provider warns at import on Node 20 (decision 0010), and
   // commands that never serve (kindred token, import …) should not load it at all.
   const { createSignInService } = await import('./sign-in-plugin.ts');
-  const service = await createSignInService({ store: settings.store, signIn, policy: settings.accessPolicy });
+  const service = await createSignInService({ store: settings.store, signIn, policy: settings.accessPolicy, trustProxy: settings.trustProxy !== false });
   return {
     settings: Object.freeze({
       ...settings,
