@@ -12,6 +12,7 @@ import { scopedRepository } from '../scoped-repository.ts';
 import type { AccessPolicy } from './policy-config.ts';
 import { policyRepository } from './policy-repository.ts';
 import { resolvePrincipal, type Principal } from './principal.ts';
+import type { PrincipalCache } from './principal-cache.ts';
 
 const INTERACTIONS = ['c', 'r', 'u', 'd', 's'] as const;
 
@@ -21,8 +22,14 @@ export interface AccessibleRecord {
   readonly repository: Repository;
 }
 
-export async function accessibleRecord(repository: Repository, access: AccessContext, policy: AccessPolicy, now: number = Date.now()): Promise<AccessibleRecord> {
-  const principal = await resolvePrincipal(access, repository, now);
+export async function accessibleRecord(
+  repository: Repository,
+  access: AccessContext,
+  policy: AccessPolicy,
+  now: number = Date.now(),
+  principals?: PrincipalCache,
+): Promise<AccessibleRecord> {
+  const principal = principals ? await principals.resolve(access, repository, now) : await resolvePrincipal(access, repository, now);
   const { scopes, patient } = access;
   // A type the token reaches only through patient/ scopes stays in the launch patient's compartment.
   const viaPatientScopesOnly = (type: string): boolean => INTERACTIONS.every((i) => !scopes.allows(type, i)) && INTERACTIONS.some((i) => scopes.allowsForPatient(type, i));

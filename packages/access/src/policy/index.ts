@@ -5,3 +5,4 @@ export { resolvePrincipal, type Principal, type StaffRole } from './principal.ts
 export { readRestriction, writeRule } from './rules.ts';
 export * from './vocabulary.ts';
 export { DEFAULT_BREAK_GLASS_MINUTES, openBreakGlass, type BreakGlassRequest, type BreakGlassResult } from './break-glass.ts';
+export { createPrincipalCache, DEFAULT_PRINCIPAL_TTL_MS, type PrincipalCache } from './principal-cache.ts';

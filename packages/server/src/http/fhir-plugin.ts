@@ -3,7 +3,7 @@
  * bearer authentication, one route that hands every FHIR request to the HTTP-free router, and
  * one error handler that renders every failure as an OperationOutcome. It does no FHIR work itself.
  */
-import { accessibleRecord, auditedRepository, createAuditWriter, openBreakGlass, type AccessContext } from '@kindred/access';
+import { accessibleRecord, auditedRepository, createAuditWriter, createPrincipalCache, openBreakGlass, type AccessContext } from '@kindred/access';
 import { FhirError } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FhirContext } from '../fhir-rest/fhir-request.ts';
@@ -50,6 +50,8 @@ export function fhirPlugin(settings: AppSettings) {
     // One group-commit writer for the API: concurrent requests' audit entries share commits, and
     // each request answers only once its own entry is committed (docs/decisions/0009-audit-trail.md).
     const auditWriter = createAuditWriter(settings.store.audit);
+    // who each signed-in person is (their roles), for a few seconds; what they may see is decided afresh on every request
+    const principals = createPrincipalCache();
     app.addHook('onClose', async () => auditWriter.flush());
 
     app.removeAllContentTypeParsers();
@@ -90,7 +92,7 @@ export function fhirPlugin(settings: AppSettings) {
       }
       const access = accessOf.get(request);
       if (access === undefined) throw new FhirError('UNAUTHENTICATED', 'The request was not authenticated.');
-      const record = await accessibleRecord(settings.store.repository, access, settings.accessPolicy);
+      const record = await accessibleRecord(settings.store.repository, access, settings.accessPolicy, Date.now(), principals);
       const context: FhirContext = {
         // outermost, so that what the policy and the scopes refuse is recorded too
         repository: auditedRepository(record.repository, access, auditWriter),

@@ -27,6 +27,13 @@ export interface FilterContext {
   now: number;
   /** the access policy's filter per type (see SearchRestriction); applied to chain targets and `_has` sources too */
   restriction?: SearchRestriction;
+  /**
+   * Compile chains and `_has` as conditions on each row rather than as sets found up front. The
+   * access policy's filters are compiled this way: they are checked on the rows a search has
+   * already found (often one patient's), where looking up that patient costs a few index probes,
+   * while building the set of every patient an organisation cares for would cost far more.
+   */
+  correlated?: boolean;
 }
 
 /**
@@ -39,7 +46,7 @@ export function restrictionCondition(alias: string, type: string, ctx: FilterCon
   if (rule === undefined) return TRUE;
   if (rule === 'none') return FALSE;
   const { restriction: _unused, ...unrestricted } = ctx;
-  return compileFilter(rule, alias, type, unrestricted).condition;
+  return compileFilter(rule, alias, type, { ...unrestricted, correlated: true }).condition;
 }
 
 const TABLE_OF_TYPE: Partial<Record<SearchParamType, string>> = {
@@ -239,7 +246,7 @@ function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): C
   const targets = filter.targets.map((target) => {
     const inner = compileFilter(target.filter, 't', target.type, ctx);
     const allowed = restrictionCondition('t', target.type, ctx);
-    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${inner.driving ?? inner.condition} AND ${allowed}`;
+    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${ctx.correlated ? inner.condition : (inner.driving ?? inner.condition)} AND ${allowed}`;
     return {
       rank: inner.rank,
       source: sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE ${live} AND i.pid = ${pid}`,
@@ -265,7 +272,7 @@ function compileHas(filter: HasFilter, alias: string, aliasType: string, ctx: Fi
   const a = raw(alias);
   const s = compileFilter(filter.filter, 's', filter.sourceType, ctx);
   const allowed = restrictionCondition('s', filter.sourceType, ctx);
-  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${s.driving ?? s.condition} AND ${allowed}`;
+  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${ctx.correlated ? s.condition : (s.driving ?? s.condition)} AND ${allowed}`;
   // The type is a literal, never the outer row's column: a subquery tied to the outer row would be
   // run again for every row.
   const source = sql`SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND ${referrer}`;
