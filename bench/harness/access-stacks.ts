@@ -9,7 +9,7 @@
  *
  * This module builds requests and stacks only; timing and checking are in access-step.ts.
  */
-import { accessibleRecord, auditedRepository, localAdministratorAccess, parseScopes, scopedRepository, type AccessContext, type AccessPolicy, type AuditWriter } from '@kindred/access';
+import { accessibleRecord, auditedRepository, createPrincipalCache, localAdministratorAccess, parseScopes, scopedRepository, type AccessContext, type AccessPolicy, type AuditWriter } from '@kindred/access';
 import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import type { AccessSample } from '../area/index.ts';
@@ -80,6 +80,8 @@ export interface AccessStacks {
 export function accessStacks(repository: Repository, policy: AccessPolicy, writer: AuditWriter): AccessStacks {
   const baseline = scopedRepository(repository, localAdministratorAccess());
   const contexts = new Map<string, AccessContext>();
+  // As the server does: who each person is (their roles) is kept for a few seconds; what they may see is decided per request.
+  const principals = createPrincipalCache();
   // The verified token is plain data the server has before the request reaches the record: made once per clinician.
   const accessOf = (sample: AccessSample): AccessContext => {
     const found = contexts.get(sample.practitioner) ?? clinicianAccess(sample);
@@ -90,7 +92,7 @@ export function accessStacks(repository: Repository, policy: AccessPolicy, write
     async repositoryFor(stack, sample) {
       if (stack === 'baseline') return baseline;
       const access = accessOf(sample);
-      const record = await accessibleRecord(repository, access, policy);
+      const record = await accessibleRecord(repository, access, policy, Date.now(), principals);
       return stack === 'access' ? record.repository : auditedRepository(record.repository, access, writer);
     },
   };

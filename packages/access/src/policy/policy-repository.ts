@@ -11,7 +11,7 @@
  *
  * It must not write SQL, know about tokens, or change the requests it is given.
  */
-import { FhirError, resourceTypes, type Resource, type SearchFilter, type SearchRequest, type SearchRestriction, type StoredResource } from '@kindred/fhir';
+import { FhirError, isFhirError, resourceTypes, type Resource, type SearchFilter, type SearchRequest, type SearchRestriction, type StoredResource } from '@kindred/fhir';
 import type { CreateOptions, DeleteResult, ExportOptions, HistoryEntry, HistoryPage, HistoryRequest, ImportLineResult, PreparedImport, Repository, SearchPage, UpdateOptions, WriteResult } from '@kindred/store';
 import { aboutPatient, all, idIs, personLinks } from './filters.ts';
 import type { AccessPolicy } from './policy-config.ts';
@@ -19,6 +19,7 @@ import type { Principal } from './principal.ts';
 import { heldRoles, readRestriction, writeRule, type Restriction } from './rules.ts';
 import { judgeWrite, patientsOf, refuseDenyingConsent, satisfies } from './policy-writes.ts';
 import { minimalContact } from './project.ts';
+import { fastPath, pinnedPatients } from './fast-path.ts';
 
 const CHUNK = 500;
 const EXPORT_PAGE = 500;
@@ -114,15 +115,38 @@ export function policyRepository(repository: Repository, principal: Principal, p
     return out;
   }
 
+  // With a launch patient in context the exact filters decide alone.
+  const fast = context === undefined ? fastPath(repository, principal, policy, now) : undefined;
+
   /** The current version when the principal may see it (undefined when unrestricted: read it as usual). */
   async function visibleVersion(type: string, id: string): Promise<StoredResource | undefined> {
     const r = restrictionOf(type);
     if (r === 'none') throw deniedType(type, 'read');
     if (r === undefined) return undefined;
+    if (fast) {
+      let current: StoredResource | undefined;
+      try {
+        current = await repository.read(type, id);
+      } catch (error) {
+        // gone or never there: the same answer as for a resource they may not see
+        if (isFhirError(error) && (error.errorName === 'NOT_FOUND' || error.errorName === 'GONE')) throw notFound(type, id);
+        throw error;
+      }
+      if (await fast.mayRead(current)) return current;
+    }
     const page = await repository.search(search(type, [idIs([id]), r], 1));
     const found = page.matches[0];
     if (found === undefined) throw notFound(type, id);
     return found;
+  }
+
+  /** The restriction for this search: the exact policy, or its equivalent for one person's record when the fast path knows it. */
+  async function restrictionForSearch(request: SearchRequest): Promise<SearchRestriction> {
+    const patients = fast ? pinnedPatients(request, policy) : undefined;
+    if (!fast || patients === undefined) return restriction;
+    const pinned = await fast.pinnedRestriction(request.resourceType, patients);
+    if (pinned === 'unknown') return restriction;
+    return (type) => (type === request.resourceType ? pinned : restrictionOf(type));
   }
 
   async function assertVisible(type: string, id: string): Promise<void> {
@@ -180,7 +204,7 @@ export function policyRepository(repository: Repository, principal: Principal, p
 
     async search(request: SearchRequest): Promise<SearchPage> {
       if (restrictionOf(request.resourceType) === 'none') throw deniedType(request.resourceType, 'search');
-      const page = await repository.search({ ...request, restriction });
+      const page = await repository.search({ ...request, restriction: await restrictionForSearch(request) });
       return { ...page, matches: page.matches.map(project), included: page.included.map(project) };
     },
 

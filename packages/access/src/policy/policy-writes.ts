@@ -8,7 +8,7 @@
  *
  * It reads the record unrestricted (these are the policy's facts) and never writes.
  */
-import { FhirError, extractIndexRows, isPlainObject, type Resource, type SearchFilter } from '@kindred/fhir';
+import { FhirError, extractReferenceRows, isPlainObject, type Resource, type SearchFilter } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { idIs, personLinks } from './filters.ts';
 import type { AccessPolicy } from './policy-config.ts';
@@ -33,8 +33,8 @@ export async function satisfies(repository: Repository, type: string, id: string
 export function patientsOf(resource: Resource, policy: AccessPolicy): string[] {
   if (resource.resourceType === 'Patient') return typeof resource.id === 'string' ? [resource.id] : [];
   const links = new Set(personLinks(resource.resourceType, policy.patientLinks));
-  const ids = extractIndexRows(resource)
-    .references.filter((r) => links.has(r.code) && r.targetType === 'Patient' && r.targetId !== null)
+  const ids = extractReferenceRows(resource, links)
+    .filter((r) => r.targetType === 'Patient' && r.targetId !== null)
     .map((r) => r.targetId!);
   return [...new Set(ids)];
 }

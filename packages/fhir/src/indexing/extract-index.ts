@@ -78,6 +78,22 @@ export function extractIndexRows(resource: Resource): IndexRows {
   return rows.rows();
 }
 
+/**
+ * The reference index rows of `resource` for the parameters named in `codes` only: what the access
+ * policy needs to know whose record a resource is part of, without extracting every index row.
+ */
+export function extractReferenceRows(resource: Resource, codes: ReadonlySet<string>): IndexRows['references'] {
+  const rows = new IndexRowCollector();
+  for (const parameter of planFor(resource.resourceType)) {
+    if (!codes.has(parameter.code)) continue;
+    const values = parameter.expression.evaluate(resource);
+    if (values.length === 0) continue;
+    rows.startParameter(parameter.code);
+    for (const value of values) parameter.addValues(rows, value);
+  }
+  return rows.rows().references;
+}
+
 /** The search parameters whose expressions run on fhirpath.js rather than compiled, with the reason. */
 export function indexExpressionFallbacks(resourceType: string): { code: string; expression: string; reason: string }[] {
   return planFor(resourceType)

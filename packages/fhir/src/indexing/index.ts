@@ -1,3 +1,3 @@
 export * from './index-rows.ts';
 export * from './normalize.ts';
-export { extractIndexRows, indexExpressionFallbacks } from './extract-index.ts';
+export { extractIndexRows, extractReferenceRows, indexExpressionFallbacks } from './extract-index.ts';
