@@ -16,9 +16,12 @@ import type { WriteGrant, WriteRule } from './rules.ts';
 
 /** Whether `type/id` satisfies `filter`, in the record as `repository` sees it. */
 export async function satisfies(repository: Repository, type: string, id: string, filter: SearchFilter | undefined): Promise<boolean> {
+  // As a restriction, the filter is checked on the one row the id finds (correlated), instead of
+  // first finding everything that satisfies it (every patient an organisation cares for).
   const page = await repository.search({
     resourceType: type,
-    filters: filter === undefined ? [idIs([id])] : [idIs([id]), filter],
+    filters: [idIs([id])],
+    ...(filter === undefined ? {} : { restriction: (t: string) => (t === type ? filter : undefined) }),
     sort: [],
     count: 1,
     total: 'none',
@@ -43,7 +46,8 @@ async function allSatisfy(repository: Repository, patients: readonly string[], f
   if (filter === undefined || patients.length === 0) return true;
   const page = await repository.search({
     resourceType: 'Patient',
-    filters: [idIs(patients), filter],
+    filters: [idIs(patients)],
+    restriction: (t: string) => (t === 'Patient' ? filter : undefined),
     sort: [],
     count: patients.length,
     total: 'none',
