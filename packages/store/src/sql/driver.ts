@@ -7,6 +7,15 @@
 
 export type SqlValue = string | number | bigint | null;
 
+export interface QueryOptions {
+  /**
+   * The same statement text runs often and costs more to plan than to run (the access policy's
+   * searches): keep its plan. PostgreSQL prepares it once per connection; SQLite already keeps
+   * every statement prepared.
+   */
+  planOnce?: boolean;
+}
+
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';
   /**
@@ -15,7 +24,7 @@ export interface SqlDriver {
    */
   readonly reordersFilters: boolean;
   /** rows of a SELECT (or a statement with RETURNING) */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]>;
   /** a statement without result rows; returns the number of rows changed */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /**

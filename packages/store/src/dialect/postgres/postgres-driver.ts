@@ -3,9 +3,10 @@
  * send one `INSERT … SELECT * FROM unnest(…)` per table and batch instead of a round trip per row.
  * An optional schema isolates one store from another in the same database (tests, tenants).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { FhirError } from '@kindred/fhir';
-import type { SqlDriver, SqlValue } from '../../sql/driver.ts';
+import type { QueryOptions, SqlDriver, SqlValue } from '../../sql/driver.ts';
 
 // int8 (row ids, counts, epoch ms) and numeric as JS numbers: our values stay within 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -62,11 +63,18 @@ function translate(error: unknown): unknown {
 
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
-async function send(client: Queryable, sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
+async function send(client: Queryable, sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<pg.QueryResult> {
   try {
-    return await client.query(toPostgresPlaceholders(sql), params as unknown[]);
+    const text = toPostgresPlaceholders(sql);
+    if (options.planOnce === true) {
+      // A named statement: prepared once per connection, so later runs skip planning.
+      const name = `kindred_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      return await client.query({ name, text, values: params as unknown[] });
+    }
+    return await client.query(text, params as unknown[]);
   } catch (error) {
     throw translate(error);
   }
@@ -142,8 +150,8 @@ class PostgresTransaction implements SqlDriver {
 
   constructor(private readonly client: pg.PoolClient) {}
 
-  async query<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return (await send(this.client, sql, params)).rows as T[];
+  async query<T>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    return (await send(this.client, sql, params, options)).rows as T[];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
@@ -210,14 +218,16 @@ export class PostgresDriver implements SqlDriver {
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // Only named statements (QueryOptions.planOnce) have cached plans; for them, plan once and
+      // reuse the plan instead of re-planning for each set of values.
+      options: [...(schema ? [`-c search_path=${schema}`] : []), '-c plan_cache_mode=force_generic_plan'].join(' '),
     });
     // An idle client that loses its connection must not take the process down.
     this.pool.on('error', () => undefined);
   }
 
-  async query<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return (await send(this.pool, sql, params)).rows as T[];
+  async query<T>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    return (await send(this.pool, sql, params, options)).rows as T[];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
