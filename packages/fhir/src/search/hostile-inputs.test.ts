@@ -60,10 +60,9 @@ describe('hostile and unusual input', () => {
 
   it('a huge unknown parameter name is ignored (lenient) or refused (strict) without a slow suggestion', () => {
     const name = 'x'.repeat(100_000);
-    const started = performance.now();
+    // a quadratic suggestion over 100,000 characters would not finish within the test's time limit
     expect(parseSearchRequest('Patient', [[name, '1']], { handling: 'lenient' }).ignored).toHaveLength(1);
     expect(thrown(() => parseSearchRequest('Patient', [[name, '1']], { handling: 'strict' })).message.length).toBeLessThan(400);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('thousands of commas with nothing between them are an empty parameter, ignored', () => {

