@@ -1,0 +1,5 @@
+/**
+ * @kindred/care: the capabilities, workflows over the access-checked repository. Each capability is
+ * a folder; this file only re-exports. Nothing here may reach an unchecked repository or the database.
+ */
+export * from './messaging/index.ts';
