@@ -132,12 +132,11 @@ describe('GOV.UK Notify adapter', () => {
   });
 
   it('gives up after its timeout, saying so', async () => {
+    // the stub would answer 201 after a second: only the timeout makes this an error
     stub.delay(1000);
-    const started = Date.now();
     const [problem, message] = await problemOf(channels({ timeoutMs: 150 }).sendSms({ phoneNumber: '07700900123', template: 'appointment-reminder', personalisation: reminder }));
     expect(problem).toBe('CHANNEL_UNAVAILABLE');
     expect(message).toContain('did not answer within 150 ms');
-    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('says when Notify cannot be reached, and never puts the API key in an error', async () => {
