@@ -26,7 +26,7 @@ export default defineConfig(
       '**/.tmp/',
       'data/',
       'bench/results/',
-      'bench/work/',
+      'bench/scratch/',
       'packages/*/src/generated/',
     ],
   },

@@ -48,7 +48,7 @@ export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,pos
   --database-url    administrative PostgreSQL url (default KINDRED_BENCH_DATABASE_URL or ${DEFAULT_DATABASE_URL});
                     the harness creates and drops kindred_bench_* databases on that server
   --results         where results files go (default bench/results)
-  --work            generated data and temporary stores (default bench/work)
+  --work            generated data and temporary stores (default bench/scratch)
   --keep            keep the imported stores afterwards`;
 
 export class BenchUsageError extends Error {
@@ -120,7 +120,7 @@ export function parseBenchArgs(args: readonly string[], benchDir: string, env: N
     backends: values.backends === undefined ? undefined : listOf('backends', values.backends, BACKEND_KINDS),
     only: new Set(values.only === undefined ? SECTIONS : listOf('only', values.only, SECTIONS)),
     resultsDir: resolve(values.results ?? resolve(benchDir, 'results')),
-    workDir: resolve(values.work ?? resolve(benchDir, 'work')),
+    workDir: resolve(values.work ?? resolve(benchDir, 'scratch')),
     seed: wholeNumber('seed', values.seed, DEFAULT_SEED, 0),
     runs: wholeNumber('runs', values.runs, 100, 1),
     searchTimeout: wholeNumber('search-timeout', values['search-timeout'], 120, 1),
