@@ -8,16 +8,12 @@
 import { createAuditWriter, defaultAccessPolicy } from '@kindred/access';
 import { openStore } from '@kindred/store';
 import { accessSamples } from '../area/index.ts';
-import { isAccessTask, type AccessChildMessage, type AccessTask } from './access-messages.ts';
+import { sendToHarness } from './isolated-child.ts';
+import { isAccessTask, type AccessTask } from './access-messages.ts';
 import { accessStacks } from './access-stacks.ts';
-import { AccessAnswerError, measureAccessKind } from './access-step.ts';
+import { AccessAnswerError, measureAccessKind, type AccessKindLatency } from './access-step.ts';
 
-function send(message: AccessChildMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!process.send) return reject(new Error('access-child-main.ts runs only as a child process with an IPC channel'));
-    process.send(message, undefined, {}, (error) => (error ? reject(error) : resolve()));
-  });
-}
+const send = sendToHarness<AccessKindLatency>;
 
 async function run(task: AccessTask): Promise<void> {
   const store = await openStore(task.config);
@@ -27,13 +23,13 @@ async function run(task: AccessTask): Promise<void> {
     // Loaded once, as the server loads it at start.
     const stacks = accessStacks(store.repository, defaultAccessPolicy(), writer);
     for (const request of task.kinds) {
-      await send({ kind: 'start', request });
+      await send({ kind: 'start', item: request });
       try {
-        await send({ kind: 'result', request, latency: await measureAccessKind(stacks, samples, request, task.settings) });
+        await send({ kind: 'result', item: request, result: await measureAccessKind(stacks, samples, request, task.settings) });
       } catch (error) {
         if (!(error instanceof AccessAnswerError)) throw error;
         // A wrong answer fails the benchmark, but the other kinds still tell their story.
-        await send({ kind: 'wrong', request, problems: [...error.problems] });
+        await send({ kind: 'wrong', item: request, problems: [...error.problems] });
       }
     }
   } finally {

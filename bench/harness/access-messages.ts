@@ -1,10 +1,10 @@
 /**
  * The messages between the harness and its access process (access-process.ts ⇄
- * access-child-main.ts), over Node's IPC channel: one task in, one message per request kind out.
+ * access-child-main.ts), over Node's IPC channel: one task in, one message per request kind out (the protocol is isolated-child.ts's).
  */
 import type { StoreConfig } from '@kindred/store';
 import { ACCESS_REQUEST_KINDS, type AccessRequestKind } from './access-stacks.ts';
-import type { AccessKindLatency, AccessSettings } from './access-step.ts';
+import type { AccessSettings } from './access-step.ts';
 
 export interface AccessTask {
   config: StoreConfig;
@@ -17,19 +17,9 @@ export interface AccessTask {
   settings: AccessSettings;
 }
 
-export type AccessChildMessage =
-  | { kind: 'start'; request: AccessRequestKind }
-  | { kind: 'result'; request: AccessRequestKind; latency: AccessKindLatency }
-  | { kind: 'wrong'; request: AccessRequestKind; problems: string[] }
-  | { kind: 'error'; message: string };
-
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export function isAccessTask(value: unknown): value is AccessTask {
   return isObject(value) && isObject(value.config) && typeof value.seed === 'number' && typeof value.requested === 'number' && typeof value.patients === 'number'
     && Array.isArray(value.kinds) && value.kinds.every((k) => (ACCESS_REQUEST_KINDS as readonly unknown[]).includes(k)) && isObject(value.settings);
-}
-
-export function isAccessChildMessage(value: unknown): value is AccessChildMessage {
-  return isObject(value) && typeof value.kind === 'string' && ['start', 'result', 'wrong', 'error'].includes(value.kind);
 }

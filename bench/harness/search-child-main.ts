@@ -10,15 +10,11 @@ import { openStore } from '@kindred/store';
 import { sampleQueries } from '../area/index.ts';
 import type { Reporter } from './console-progress.ts';
 import { SearchAnswerError } from './search-check.ts';
-import { isSearchTask, type ChildMessage, type SearchTask } from './search-messages.ts';
+import { sendToHarness } from './isolated-child.ts';
+import { isSearchTask, type SearchResult, type SearchTask } from './search-messages.ts';
 import { measureQuery } from './search-step.ts';
 
-function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!process.send) return reject(new Error('search-child-main.ts runs only as a child process with an IPC channel'));
-    process.send(message, undefined, {}, (error) => (error ? reject(error) : resolve()));
-  });
-}
+const send = sendToHarness<SearchResult>;
 
 async function run(task: SearchTask): Promise<void> {
   const notes: string[] = [];
@@ -28,14 +24,14 @@ async function run(task: SearchTask): Promise<void> {
     const repository = scopedRepository(store.repository, localAdministratorAccess());
     const samples = sampleQueries(task.seed, task.requested);
     for (const name of task.names) {
-      await send({ kind: 'start', name });
+      await send({ kind: 'start', item: name });
       try {
         const latencies = await measureQuery(repository, samples, name, task.settings, reporter);
-        await send({ kind: 'result', name, latencies, notes: notes.splice(0) });
+        await send({ kind: 'result', item: name, result: { latencies, notes: notes.splice(0) } });
       } catch (error) {
         if (!(error instanceof SearchAnswerError)) throw error;
         // A wrong answer fails the benchmark, but the other queries still tell their story.
-        await send({ kind: 'wrong', name, problems: [`${error.queryName}: ${error.problems.join('; ')}`] });
+        await send({ kind: 'wrong', item: name, problems: [`${error.queryName}: ${error.problems.join('; ')}`] });
       }
     }
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The messages between the harness and its search process (search-process.ts ⇄
- * search-child-main.ts), over Node's IPC channel: one task in, one message per query out.
+ * search-child-main.ts), over Node's IPC channel: one task in, one message per query out (the protocol is isolated-child.ts's).
  */
 import type { StoreConfig } from '@kindred/store';
 import { AREA_QUERY_NAMES, type AreaQueryName } from '../area/index.ts';
@@ -15,19 +15,15 @@ export interface SearchTask {
   settings: SearchSettings;
 }
 
-export type ChildMessage =
-  | { kind: 'start'; name: AreaQueryName }
-  | { kind: 'result'; name: AreaQueryName; latencies: QueryLatency[]; notes: string[] }
-  | { kind: 'wrong'; name: AreaQueryName; problems: string[] }
-  | { kind: 'error'; message: string };
+/** What the child reports for one query: its latencies, and notes for the console. */
+export interface SearchResult {
+  latencies: QueryLatency[];
+  notes: string[];
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export function isSearchTask(value: unknown): value is SearchTask {
   return isObject(value) && isObject(value.config) && typeof value.seed === 'number' && typeof value.requested === 'number'
     && Array.isArray(value.names) && value.names.every((n) => (AREA_QUERY_NAMES as readonly unknown[]).includes(n)) && isObject(value.settings);
-}
-
-export function isChildMessage(value: unknown): value is ChildMessage {
-  return isObject(value) && typeof value.kind === 'string' && ['start', 'result', 'wrong', 'error'].includes(value.kind);
 }
