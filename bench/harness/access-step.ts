@@ -8,16 +8,10 @@
  */
 import type { AccessSample } from '../area/index.ts';
 import { ACCESS_REQUESTS, ACCESS_STACKS, answerKey, makeRequest, type AccessRequestKind, type AccessStack, type AccessStacks } from './access-stacks.ts';
-import { percentile } from './search-step.ts';
+import { summariseLatency, type LatencySummary } from './search-step.ts';
 
-export interface StackLatency {
+export interface StackLatency extends LatencySummary {
   stack: AccessStack;
-  runs: number;
-  p50: number;
-  p95: number;
-  mean: number;
-  min: number;
-  max: number;
 }
 
 /** (stack − baseline) ÷ baseline × 100, on p50 and on p95. */
@@ -57,16 +51,7 @@ export class AccessAnswerError extends Error {
 }
 
 function stackLatency(stack: AccessStack, times: number[]): StackLatency {
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    stack,
-    runs: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p95: percentile(sorted, 0.95),
-    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-  };
+  return { stack, ...summariseLatency([...times].sort((a, b) => a - b)) };
 }
 
 const shorten = (key: string): string => (key.length > 160 ? `${key.slice(0, 160)}…` : key);

@@ -11,17 +11,11 @@ import { AREA_QUERY_NAMES, type AreaQuery, type AreaQueryName, type AreaSampleQu
 import type { Reporter } from './console-progress.ts';
 import { assertRightAnswer, refOf, SearchAnswerError, type CollectedAnswer } from './search-check.ts';
 
-export interface QueryLatency {
+export interface QueryLatency extends LatencySummary {
   name: string;
   description: string;
   /** the query as a FHIR url would carry it, after [base]/ */
   query: string;
-  runs: number;
-  p50: number;
-  p95: number;
-  mean: number;
-  min: number;
-  max: number;
   /** matches over all pages, and those on the first page */
   matches: number;
   firstPage: number;
@@ -43,6 +37,28 @@ const WALK_PAGE_SIZE = 1000;
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** How long a set of timed runs took, in ms. */
+export interface LatencySummary {
+  runs: number;
+  p50: number;
+  p95: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** The summary of ascending `sorted` run times (ms). */
+export function summariseLatency(sorted: readonly number[]): LatencySummary {
+  return {
+    runs: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
 }
 
 export function parseAreaQuery(query: AreaQuery): SearchRequest {
@@ -93,15 +109,9 @@ async function timeRuns(
 }
 
 function latency(query: { name: string; description: string; query: string }, timed: { sorted: number[]; total: number }, answer: CollectedAnswer): QueryLatency {
-  const { sorted, total } = timed;
   return {
     ...query,
-    runs: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p95: percentile(sorted, 0.95),
-    mean: total / sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    max: sorted[sorted.length - 1] ?? Number.NaN,
+    ...summariseLatency(timed.sorted),
     matches: answer.allMatches.length,
     firstPage: answer.firstPage.matches.length,
     included: answer.allIncluded.size,
