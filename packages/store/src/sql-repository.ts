@@ -30,6 +30,15 @@ import { prepareImport, type PreparedImport } from './write/prepare-import.ts';
 import { exportResources } from './export-resources.ts';
 import { appendAuditEntries, type AuditEventInput } from './audit/audit-chain.ts';
 
+/**
+ * The lock name for a conditional create: the resource type and the condition's filters in a
+ * stable order, so the same condition written in another parameter order takes the same lock.
+ */
+function conditionKey(condition: SearchRequest): string {
+  const filters = condition.filters.map((f) => JSON.stringify(f)).sort();
+  return `if-none-exist:${condition.resourceType}?${filters.join('&')}`;
+}
+
 function assertKnownType(resourceType: string): void {
   if (!isResourceType(resourceType)) throw new FhirError('NOT_FOUND', `"${resourceType}" is not a FHIR R4 resource type.`);
 }
@@ -79,6 +88,9 @@ export class SqlRepository implements Repository {
     const valid = assertValidResource(resource);
     return this.inTransaction(async (tx, driver) => {
       if (options.ifNoneExist) {
+        // Two creates with one condition must make one resource (http://hl7.org/fhir/R4/http.html#ccreate):
+        // writers with the same condition take turns from before the search to the commit.
+        await driver.lockUntilCommit(conditionKey(options.ifNoneExist));
         const existing = await tx.search({ ...options.ifNoneExist, count: 2, total: 'none', include: [], revinclude: [], sort: [] });
         if (existing.matches.length > 1) {
           throw new FhirError('PRECONDITION_FAILED', 'If-None-Exist matched more than one resource; make the condition more specific.');

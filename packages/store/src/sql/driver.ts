@@ -43,6 +43,13 @@ export interface SqlDriver {
    * values, one row per entry of `rows`, in as few round trips as the backend allows.
    */
   updateMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /**
+   * Holds a lock named `key` until the current transaction ends, so that transactions which check
+   * and then write the same thing (a conditional create) take turns instead of both writing.
+   * PostgreSQL: a transaction-scoped advisory lock; SQLite: nothing to take, BEGIN IMMEDIATE
+   * already serialises every writer. Must be called inside a transaction.
+   */
+  lockUntilCommit(key: string): Promise<void>;
   /** reserves `count` new, increasing resource row ids (must be called inside a transaction) */
   allocateResourceIds(count: number): Promise<number[]>;
   /** a statement list of schema changes, run in the caller's transaction */

@@ -170,6 +170,14 @@ class PostgresTransaction implements SqlDriver {
     return updateManyWith(this.client, table, columns, rows);
   }
 
+  async lockUntilCommit(key: string): Promise<void> {
+    // Advisory locks are keyed by one bigint: the first 8 bytes of the key's SHA-256. A collision
+    // only makes two unrelated writers take turns, never lets two of the same key through.
+    // https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+    const lockId = createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+    await send(this.client, 'SELECT pg_advisory_xact_lock(?::bigint)', [lockId]);
+  }
+
   async allocateResourceIds(count: number): Promise<number[]> {
     const result = await send(this.client, "SELECT nextval('resource_rid_seq') AS rid FROM generate_series(1, ?::integer)", [count]);
     return (result.rows as { rid: number }[]).map((r) => r.rid);
@@ -276,6 +284,11 @@ export class PostgresDriver implements SqlDriver {
 
   allocateResourceIds(count: number): Promise<number[]> {
     return this.transaction((tx) => tx.allocateResourceIds(count));
+  }
+
+  lockUntilCommit(_key: string): Promise<void> {
+    // A transaction-scoped lock taken outside a transaction would be released at once.
+    return Promise.reject(new Error('lockUntilCommit needs a transaction'));
   }
 
   executeScript(sql: string): Promise<void> {

@@ -141,6 +141,10 @@ class SqliteTransaction implements SqlDriver {
     });
   }
 
+  async lockUntilCommit(_key: string): Promise<void> {
+    // BEGIN IMMEDIATE already holds the database's only write lock for this whole transaction.
+  }
+
   async allocateResourceIds(count: number): Promise<number[]> {
     // Inside BEGIN IMMEDIATE this connection holds the database's only write lock, so MAX(rid)
     // cannot move under us, even with another process writing the same file.
@@ -229,6 +233,10 @@ export class SqliteDriver implements SqlDriver {
 
   allocateResourceIds(): Promise<number[]> {
     return Promise.reject(new Error('allocateResourceIds needs a transaction'));
+  }
+
+  lockUntilCommit(_key: string): Promise<void> {
+    return Promise.reject(new Error('lockUntilCommit needs a transaction'));
   }
 
   executeScript(sql: string): Promise<void> {
