@@ -12,3 +12,4 @@ export { prepareImport, prepareImportLine, type PreparedImport } from './write/p
 export type { PreparedVersion } from './write/prepare-version.ts';
 export { termKey } from './write/term-key.ts';
 export { searchParamIdsFrom, type SearchParamIds } from './search-param-ids.ts';
+export { IMD_CSV_COLUMNS, LSOA_CODE, parseImdCsv, type ImdEdition, type ImdRow, type ImdTable, type LoadImdOptions, type ReferenceTables } from './reference/index.ts';

@@ -18,6 +18,7 @@ import { sqlJobs, type Jobs } from './jobs.ts';
 import { sqlIdentityTables, type IdentityTables } from './identity/index.ts';
 import { sqlMessageOutbox, type MessageOutbox } from './message-outbox.ts';
 import { sqlAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
+import { sqlImdTable, type ReferenceTables } from './reference/index.ts';
 
 export type StoreConfig =
   | { kind: 'sqlite'; dataDir: string }
@@ -33,6 +34,8 @@ export interface Store {
   readonly outbox: MessageOutbox;
   /** the tamper-evident audit trail (append, verify, the events about a patient) */
   readonly audit: AuditTrail;
+  /** published reference tables an operator loads (deprivation by LSOA), beside the record, not in it */
+  readonly reference: ReferenceTables;
   /** the ids of the search parameters in this store's index tables (for preparing imports in worker threads) */
   readonly searchParamIds: SearchParamIds;
   /** the database, for modules of the store package (jobs); nothing above the store uses it */
@@ -85,6 +88,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       identity: sqlIdentityTables(driver),
       outbox: sqlMessageOutbox(driver),
       audit: sqlAuditTrail(driver),
+      reference: sqlImdTable(driver),
       searchParamIds: pids,
       driver,
       description,

@@ -175,4 +175,27 @@ CREATE TABLE message_outbox (
 CREATE INDEX message_outbox_status ON message_outbox (status, created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'reference-tables',
+    // Published reference tables an operator loads (docs/decisions/0013-requests-triage-booking.md):
+    // not part of the FHIR record. reference_imd holds the English Indices of Deprivation by LSOA,
+    // one set of rows per edition; reference_edition says which editions are loaded and when.
+    sql: `
+CREATE TABLE reference_edition (
+  table_name TEXT NOT NULL,
+  edition TEXT NOT NULL,
+  row_count INTEGER NOT NULL,
+  loaded_at INTEGER NOT NULL,
+  PRIMARY KEY (table_name, edition)
+);
+CREATE TABLE reference_imd (
+  edition TEXT NOT NULL,
+  lsoa_code TEXT NOT NULL,
+  imd_rank INTEGER NOT NULL,
+  imd_decile INTEGER NOT NULL,
+  PRIMARY KEY (edition, lsoa_code)
+) WITHOUT ROWID;
+`,
+  },
 ];
