@@ -3,6 +3,7 @@
  * code). It is copied and frozen when the app is built, so nothing can change it afterwards.
  */
 import { defaultAccessPolicy, type AccessPolicy, type TokenService } from '@kindred/access';
+import type { MessageChannels } from '@kindred/care';
 import type { Store } from '@kindred/store';
 import type { OperationRoute } from '../fhir-rest/fhir-request.ts';
 import { signInSettingsOf, type SignInConfig, type SignInSettings } from '../oidc/sign-in-settings.ts';
@@ -43,6 +44,10 @@ export interface AppConfig {
    * (needs publicBaseUrl, from which the issuer and the tokens' audience are made)
    */
   signIn?: SignInConfig;
+  /** how the web app sends SMS, email and letters; default the local outbox (store.outbox), which staff see in the app */
+  messageChannels?: MessageChannels;
+  /** demo mode: the home page lists the demo area's accounts (kindred serve --demo) */
+  demo?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -63,6 +68,8 @@ export interface AppSettings {
   readonly tokenCommand: string;
   /** the sign-in service's settings, when sign-in is on */
   readonly signIn: SignInSettings | undefined;
+  readonly messageChannels: MessageChannels | undefined;
+  readonly demo: boolean;
 }
 
 function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
@@ -93,6 +100,8 @@ export function settingsOf(config: AppConfig): AppSettings {
     logRequests: config.logRequests ?? false,
     trustProxy: config.trustProxy ?? false,
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
+    messageChannels: config.messageChannels,
+    demo: config.demo ?? false,
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });
 }

@@ -16,6 +16,7 @@ import { healthRoutes } from './health.ts';
 import { asClientError } from './http-errors.ts';
 import { loggablePath } from '../oidc/log-redaction.ts';
 import { withSignIn } from '../oidc/with-sign-in.ts';
+import { webPlugin } from '../web/web-plugin.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -79,6 +80,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   if (signInPlugin !== undefined) await app.register(signInPlugin);
   await app.register(healthRoutes(settings));
   await app.register(pagesPlugin(settings));
+  await app.register(webPlugin(settings));
   await app.ready();
   return app;
 }

@@ -33,6 +33,12 @@ export interface PageFrame {
   /** the page's own title, before "– Kindred" */
   title: string;
   main: SafeHtml;
+  /** the page shows form errors: its title starts "Error: " (NHS.UK error summary guidance) */
+  hasErrors?: boolean;
+  /** the signed-in person's navigation, under the header */
+  navigation?: SafeHtml;
+  /** the service name's link (a front door's home); default "/" */
+  homeHref?: string;
 }
 
 /** A whole page: NHS.UK frontend styles, a skip link, the header, the main content, the footer. */
@@ -42,7 +48,7 @@ export function renderPage(frame: PageFrame): string {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${frame.title} – Kindred</title>
+  <title>${frame.hasErrors === true ? 'Error: ' : ''}${frame.title} – Kindred</title>
   <link rel="stylesheet" href="/assets/nhsuk-frontend.min.css">
   <link rel="stylesheet" href="/assets/app.css">
 </head>
@@ -51,9 +57,10 @@ export function renderPage(frame: PageFrame): string {
   <header class="nhsuk-header" role="banner">
     <div class="nhsuk-header__container nhsuk-width-container">
       <div class="nhsuk-header__service">
-        <a class="nhsuk-header__service-name" href="/">Kindred</a>
+        <a class="nhsuk-header__service-name" href="${frame.homeHref ?? '/'}">Kindred</a>
       </div>
     </div>
+${frame.navigation ?? ''}
   </header>
   <div class="nhsuk-width-container">
     <main class="nhsuk-main-wrapper" id="maincontent" role="main">

@@ -1,0 +1,54 @@
+/**
+ * What every web page handler is given: who is signed in and the record as they may see it
+ * (access-checked and audited), and the app's services (message channels, the slot ledger, who
+ * is viewing a request). Types only.
+ */
+import type { AccessContext, Principal } from '@kindred/access';
+import type { MessageChannels, SlotLedger, ViewerRegistry } from '@kindred/care';
+import type { Repository } from '@kindred/store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppSettings } from '../http/app-config.ts';
+import type { FrontDoor, WebPageFrame, WebViewer } from './web-layout.ts';
+import type { WebSession } from './web-session.ts';
+
+export interface WebContext {
+  session: WebSession;
+  access: AccessContext;
+  principal: Principal;
+  /** the record as this person may see and change it; every use is in the audit trail */
+  record: Repository;
+  frontDoor: FrontDoor;
+  viewer: WebViewer;
+}
+
+export interface WebDeps {
+  settings: AppSettings;
+  channels: MessageChannels;
+  ledger: SlotLedger;
+  viewers: ViewerRegistry;
+  contextOf(request: FastifyRequest): WebContext;
+  /** the page in the signed-in frame (navigation of the person's front door) */
+  render(request: FastifyRequest, frame: Omit<WebPageFrame, 'path'>): string;
+  send(reply: FastifyReply, status: number, page: string): FastifyReply;
+  /** throws (a 403 page) when a posted form's CSRF token is not this session's */
+  checkCsrf(request: FastifyRequest): void;
+}
+
+/** A form's fields: one value, or several for checkboxes. */
+export type FormFields = Readonly<Record<string, string | readonly string[]>>;
+
+export function formOf(request: FastifyRequest): FormFields {
+  const body = request.body;
+  return typeof body === 'object' && body !== null ? (body as FormFields) : {};
+}
+
+/** One field's text ('' when absent; the first when given twice). */
+export function fieldText(fields: FormFields, name: string): string {
+  const value = fields[name];
+  return typeof value === 'string' ? value : (value?.[0] ?? '');
+}
+
+export function fieldList(fields: FormFields, name: string): string[] {
+  const value = fields[name];
+  return value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+}

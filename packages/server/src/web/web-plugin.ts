@@ -1,0 +1,161 @@
+/**
+ * The web app under /app as one Fastify plugin scope: signing in and out through the sign-in
+ * service (web-session.ts), then for every page the same trust path as the FHIR API: the access
+ * token verified, the record as the access policy lets this person see it, every read and write
+ * in the audit trail. Then the three front doors' routes (person/, staff/, volunteer/).
+ *
+ * Forms are urlencoded (no JavaScript needed), bounded in size, and carry a CSRF token bound to
+ * the session. A failure is a page that says what to do, never a stack trace.
+ */
+import { accessibleRecord, auditedRepository, createAuditWriter, createPrincipalCache, type AccessContext, type Principal } from '@kindred/access';
+import { createViewerRegistry, outboxChannels, storeSlotLedger, type MessageChannels } from '@kindred/care';
+import { isFhirError, type FhirError } from '@kindred/fhir';
+import type { Repository } from '@kindred/store';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppSettings } from '../http/app-config.ts';
+import { loadSignInSecrets } from '../oidc/sign-in-secrets.ts';
+import { html } from '../pages/html.ts';
+import { renderBadRequestPage, renderNotFoundPage, renderServerErrorPage } from '../pages/error-pages.ts';
+import { sendPage } from '../pages/pages-plugin.ts';
+import { personRoutes } from './person/person-routes.ts';
+import { staffRoutes } from './staff/staff-routes.ts';
+import { volunteerRoutes } from './volunteer/volunteer-routes.ts';
+import { FrontDoor, renderPublicWebPage, renderWebPage, type WebPageFrame, type WebViewer } from './web-layout.ts';
+import { createWebSessions, safeReturnPath, type WebSession, type WebSessions } from './web-session.ts';
+import type { WebDeps, WebContext } from './web-context.ts';
+
+/** Web forms are small; a bigger body is refused before it is read (413 page). */
+export const WEB_FORM_LIMIT_BYTES = 64 * 1024;
+
+export function frontDoorOf(principal: Principal): FrontDoor | undefined {
+  if (principal.kind === 'patient' || principal.kind === 'carer') return FrontDoor.person;
+  if (principal.kind !== 'staff') return undefined;
+  const codes = principal.roles.flatMap((r) => r.codes);
+  if (codes.length > 0 && codes.every((c) => c === 'volunteer')) return FrontDoor.volunteer;
+  return FrontDoor.staff;
+}
+
+/** Urlencoded form fields; a field given more than once (checkboxes) is a list. */
+function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function problemPage(title: string, message: string): string {
+  return renderPublicWebPage(title, html`<h1>${title}</h1><p>${message}</p><p><a href="/app">Go to the start</a></p>`);
+}
+
+export function webPlugin(settings: AppSettings) {
+  return async function web(app: FastifyInstance): Promise<void> {
+    const signIn = settings.signIn;
+    if (signIn === undefined) {
+      app.get('/app', async (_request, reply) => sendPage(reply, 503, problemPage('Signing in is turned off', 'This Kindred server runs without sign-in, so the web app is not available. The FHIR API is.')));
+      return;
+    }
+    const secrets = await loadSignInSecrets(settings.store.settings);
+    const sessions: WebSessions = createWebSessions({ app, store: settings.store, signIn, tokens: settings.tokens, stateKey: secrets.csrfKey });
+    await sessions.registerClient();
+    const auditWriter = createAuditWriter(settings.store.audit);
+    const principals = createPrincipalCache();
+    const channels: MessageChannels = settings.messageChannels ?? outboxChannels(settings.store.outbox);
+    // the clinic's schedule: marks a slot taken once a booking the caller may make is accepted
+    const ledger = storeSlotLedger(settings.store.repository);
+    const viewers = createViewerRegistry({ ttlMs: 60_000 });
+    app.addHook('onClose', async () => auditWriter.flush());
+
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: WEB_FORM_LIMIT_BYTES }, (_request, body, done) => done(null, parseForm(body.toString())));
+
+    app.setErrorHandler((error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode;
+      if ((error as { webMessage?: boolean }).webMessage === true) return sendPage(reply, status ?? 400, problemPage('Sorry, that could not be done', (error as Error).message));
+      if (status === 413) return sendPage(reply, 413, problemPage('What you sent is too long', 'Shorten what you typed and try again. If you pasted a long text, keep only what we need to know.'));
+      if (isFhirError(error) && error.status < 500) return sendPage(reply, error.status, fhirErrorPage(error));
+      if (status !== undefined && status >= 400 && status < 500) return sendPage(reply, status, status === 404 ? renderNotFoundPage() : renderBadRequestPage());
+      request.log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'unexpected error on a web page');
+      return sendPage(reply, 500, renderServerErrorPage());
+    });
+
+    const contexts = new WeakMap<FastifyRequest, WebContext>();
+
+    const contextOf = (request: FastifyRequest): WebContext => {
+      const context = contexts.get(request);
+      if (context === undefined) throw new Error('web page reached without a signed-in context');
+      return context;
+    };
+
+    const deps: WebDeps = {
+      settings,
+      channels,
+      ledger,
+      viewers,
+      contextOf,
+      render: (request, frame: Omit<WebPageFrame, 'path'>) => {
+        const context = contextOf(request);
+        return renderWebPage(context.viewer, { ...frame, path: request.url.split('?')[0] ?? '/app' });
+      },
+      send: (reply, status, page) => sendPage(reply.header('Cache-Control', 'no-store'), status, page),
+      checkCsrf: (request) => {
+        const context = contextOf(request);
+        const given = (request.body as Record<string, unknown> | undefined)?.csrf;
+        if (!sessions.csrfTokenIsValid(context.session, given)) {
+          throw Object.assign(new Error('The form has expired. Go back, reload the page and try again.'), { statusCode: 403, webMessage: true });
+        }
+      },
+    };
+
+    const requireSignIn = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+      const signedIn = await sessions.current(request, reply);
+      if (signedIn === undefined) return sessions.startSignIn(reply, request.method === 'GET' ? request.url : '/app');
+      const context = await buildContext(signedIn.session, signedIn.access);
+      if (context === undefined) {
+        return sendPage(reply, 403, problemPage('Your account cannot use the web app', 'Your account is not linked to a person, carer, member of staff or volunteer in the record. Ask the people who run Kindred in your area.'));
+      }
+      contexts.set(request, context);
+      return undefined;
+    };
+
+    const buildContext = async (session: WebSession, access: AccessContext): Promise<WebContext | undefined> => {
+      const record = await accessibleRecord(settings.store.repository, access, settings.accessPolicy, Date.now(), principals);
+      const frontDoor = frontDoorOf(record.principal);
+      if (frontDoor === undefined) return undefined;
+      const repository: Repository = auditedRepository(record.repository, access, auditWriter);
+      const viewer: WebViewer = { frontDoor, displayName: session.displayName, csrf: sessions.csrfToken(session) };
+      return { session, access, principal: record.principal, record: repository, frontDoor, viewer };
+    };
+
+    app.get('/app/sign-in', async (request, reply) => sessions.startSignIn(reply, safeReturnPath((request.query as Record<string, unknown>).return)));
+    app.get('/app/callback', async (request, reply) => {
+      const result = await sessions.finishSignIn(request, reply);
+      if (!result.ok) return sendPage(reply, 400, problemPage('You could not be signed in', `${result.reason} Go to the start to try again.`));
+      return reply.header('Cache-Control', 'no-store').redirect(result.returnTo, 303);
+    });
+    app.post('/app/sign-out', async (request, reply) => {
+      // Signing out needs no valid CSRF token (it can only end a session), but a cross-site post cannot carry the cookie (SameSite=Lax).
+      const next = await sessions.signOut(request, reply);
+      return reply.header('Cache-Control', 'no-store').redirect(next, 303);
+    });
+
+    await app.register(async (pages) => {
+      pages.addHook('preHandler', requireSignIn);
+      pages.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('Cache-Control', 'no-store');
+        return payload;
+      });
+      pages.get('/app', async (request, reply) => reply.redirect(`/app/${contextOf(request).frontDoor}`, 303));
+      await pages.register(personRoutes(deps));
+      await pages.register(staffRoutes(deps));
+      await pages.register(volunteerRoutes(deps));
+    });
+  };
+}
+
+function fhirErrorPage(error: FhirError): string {
+  if (error.status === 403) return problemPage('You do not have access to this', 'Your role does not let you see or change this. If you need it, ask a colleague who has access or your organisation’s privacy officer.');
+  if (error.status === 404 || error.status === 410) return renderNotFoundPage();
+  if (error.status === 409 || error.status === 412) return problemPage('Someone else changed this at the same time', 'Go back and reload the page to see their change, then try again.');
+  return problemPage('Sorry, that could not be done', error.message);
+}
