@@ -12,6 +12,7 @@ import { benchUsage, runBench } from './commands/bench.ts';
 import { runUser, userUsage } from './commands/user.ts';
 import { clientUsage, runClient } from './commands/client.ts';
 import { auditUsage, runAudit } from './commands/audit.ts';
+import { referenceUsage, runReference } from './commands/reference.ts';
 import { KINDRED_VERSION } from './version.ts';
 
 interface Command {
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   user: { usage: userUsage, run: runUser },
   client: { usage: clientUsage, run: runClient },
   audit: { usage: auditUsage, run: runAudit },
+  reference: { usage: referenceUsage, run: runReference },
 };
 
 const overview = `Kindred ${KINDRED_VERSION}: one shared FHIR R4 record for health and care in a local area.
