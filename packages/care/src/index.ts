@@ -3,3 +3,4 @@
  * a folder; this file only re-exports. Nothing here may reach an unchecked repository or the database.
  */
 export * from './messaging/index.ts';
+export * from './access-needs/index.ts';
