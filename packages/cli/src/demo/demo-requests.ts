@@ -1,0 +1,370 @@
+/**
+ * Six months of a demo person's history with their practice, and their part of today's inbox:
+ * online requests as a QuestionnaireResponse and a Task (decision 0013), by route (online self,
+ * online assisted, phone, in person) with who submitted and why; red-flag exits; triage outcomes
+ * (book, reply, sign-post, refer, close with a reason) with the appointments, replies, referrals
+ * and volunteer tasks they lead to.
+ *
+ * People without internet, older people and people in more deprived areas phone or come in more,
+ * so the equity view has something to show. Builds resources; writes nothing.
+ */
+import type { Resource } from '@kindred/fhir';
+import { demoRandom, type DemoRandom } from './demo-random.ts';
+import { CAPACITY, ORGANISATIONS, PRACTICE_STAFF, STAFF, roleId, staffName, type DemoStaff, type PracticeKey } from './demo-organisations.ts';
+import type { DemoPerson } from './demo-people.ts';
+import type { SlotBook } from './demo-schedules.ts';
+import { bookAppointment, message } from './demo-appointments.ts';
+import { REQUEST_FORM_CANONICAL, RED_FLAGS } from './demo-request-form.ts';
+import { instant, isWorkingDay, londonMs } from './demo-time.ts';
+import { EXT, KINDRED_CANONICAL_SYSTEMS, RequestOutcome, RequestRoute, SYSTEM } from './demo-vocabulary.ts';
+
+export const ONLINE_REQUEST = 'online-request';
+export const COMMUNITY_SUPPORT = 'community-support';
+const HOUR_MS = 3_600_000;
+const HISTORY_DAYS = 182;
+
+export interface HistoryContext {
+  seed: number;
+  today: number;
+  nowMs: number;
+  /** the chance this person has a request open in today's inbox */
+  openChance: number;
+  slots: SlotBook;
+}
+
+const MEDICAL_NEEDS = [
+  'A cough that has lasted three weeks',
+  'Pain in my knee when I walk',
+  'Feeling low and not sleeping',
+  'A rash on my arm that is spreading',
+  'Headaches most mornings',
+  'Blood pressure review',
+  'Ear pain and a temperature',
+  'Back pain after lifting',
+  'Tired all the time',
+  'Review of my asthma',
+  'Dizzy spells',
+  'A lump I would like checked',
+  'My child has had a temperature for two days',
+  'Stomach pain after eating',
+  'Worried about my memory',
+];
+const ADMIN_NEEDS = ['A fit note for work', 'My blood test results', 'A letter for my housing application', 'A repeat prescription that has not arrived', 'Change my address', 'A copy of my vaccination record', 'A form for my blue badge'];
+const CLOSE_REASONS = ['Dealt with at another appointment', 'Duplicate of another request', 'The person asked us to cancel the request', 'Sent to Pharmacy First at the local pharmacy'];
+const SIGN_POSTS = [
+  { text: 'Pharmacy First at the local pharmacy', volunteer: undefined },
+  { text: 'NHS Talking Therapies: self-referral', volunteer: undefined },
+  { text: 'Northgate Good Neighbours: shopping, lifts and befriending', volunteer: STAFF.goodNeighboursVolunteer },
+  { text: 'Northgate Carers Centre: support for carers', volunteer: STAFF.carersCentreVolunteer },
+] as const;
+const SUPPORT_TASKS = ['Help with shopping once a week', 'A lift to a hospital appointment', 'A weekly befriending phone call', 'Collect a prescription'];
+
+/** A day `n` working days after `day`. */
+function addWorkingDays(day: number, n: number): number {
+  let d = day;
+  for (let left = n; left > 0; ) {
+    d++;
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
+/** Number of events with mean `mean` (Knuth's method; means here are small). */
+function poisson(random: DemoRandom, mean: number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = random.next(); p > limit; p *= random.next()) k++;
+  return k;
+}
+
+function chooseRoute(person: DemoPerson, random: DemoRandom): RequestRoute {
+  const deprived = person.decile !== undefined && person.decile <= 2;
+  const language = person.interpreter !== undefined || person.bsl;
+  if (person.child) {
+    return random.weighted([
+      [RequestRoute.onlineAssisted, person.carer ? 6 : 0],
+      [RequestRoute.onlineSelf, person.carer ? 0 : 3],
+      [RequestRoute.phone, 3],
+      [RequestRoute.inPerson, 1],
+    ]);
+  }
+  const self = person.noInternet ? 0 : (person.age >= 75 ? 2 : person.age >= 65 ? 4 : 6) * (deprived ? 0.6 : 1) * (language ? 0.4 : 1) * (person.easyRead ? 0.5 : 1);
+  return random.weighted([
+    [RequestRoute.onlineSelf, self],
+    [RequestRoute.onlineAssisted, person.carer ? 2.5 : 0.4],
+    [RequestRoute.phone, 2 + (person.noInternet ? 3 : 0) + (person.age >= 75 ? 1.5 : 0) + (deprived ? 1 : 0) + (language ? 1.5 : 0)],
+    [RequestRoute.inPerson, 0.6 + (person.noInternet ? 1.5 : 0) + (language ? 1 : 0)],
+  ]);
+}
+
+interface Submitter {
+  reference: string;
+  display: string;
+  reason?: string;
+}
+
+function submitterOf(route: RequestRoute, person: DemoPerson, practice: PracticeKey, random: DemoRandom): Submitter {
+  const receptionist = PRACTICE_STAFF[practice].receptionist;
+  const asStaff = (s: DemoStaff, reason: string): Submitter => ({ reference: `Practitioner/${s.id}`, display: staffName(s), reason });
+  switch (route) {
+    case RequestRoute.onlineSelf:
+      return { reference: `Patient/${person.id}`, display: person.name, ...(person.child ? { reason: 'parent without a linked record' } : {}) };
+    case RequestRoute.onlineAssisted:
+      if (person.carer) return { reference: `RelatedPerson/${person.carer.id}`, display: person.carer.name, reason: person.carer.parent ? 'parent' : 'carer with consent' };
+      return random.chance(0.5) ? asStaff(STAFF.goodNeighboursVolunteer, 'helped by a volunteer') : asStaff(receptionist, 'helped at the desk to use the online form');
+    case RequestRoute.phone:
+      return asStaff(receptionist, person.noInternet ? 'no internet' : person.interpreter ? `needs an interpreter (${person.interpreter.display})` : person.bsl ? 'uses BSL (video relay)' : 'phoned the practice');
+    case RequestRoute.inPerson:
+      return asStaff(receptionist, person.noInternet ? 'no internet; came to the desk' : 'came to the desk');
+  }
+}
+
+const coding = (system: string, code: string, display?: string) => ({ coding: [{ system, code, ...(display ? { display } : {}) }] });
+
+function questionnaireResponse(
+  id: string,
+  person: DemoPerson,
+  submitter: Submitter,
+  authoredMs: number,
+  category: 'admin' | 'medical',
+  what: string,
+  seed: number,
+  redFlag?: { linkId: string; advice: string },
+): Resource {
+  const redFlagGroup = person.child ? 'red-flags-child' : 'red-flags-adult';
+  return {
+    resourceType: 'QuestionnaireResponse',
+    id,
+    identifier: { system: SYSTEM.submissionToken, value: `demo-${seed}-${id}` },
+    questionnaire: REQUEST_FORM_CANONICAL,
+    status: redFlag ? 'stopped' : 'completed',
+    subject: { reference: `Patient/${person.id}`, display: person.name },
+    authored: instant(authoredMs),
+    author: { reference: submitter.reference, display: submitter.display },
+    source: { reference: `Patient/${person.id}` },
+    ...(redFlag ? { extension: [{ url: EXT.redFlag, valueString: redFlag.advice }] } : {}),
+    item: [
+      { linkId: 'for-child', answer: [{ valueBoolean: person.child }] },
+      ...(redFlag ? [{ linkId: redFlagGroup, item: [{ linkId: redFlag.linkId, answer: [{ valueBoolean: true }] }] }] : []),
+      ...(redFlag
+        ? []
+        : [
+            { linkId: 'request-type', answer: [{ valueCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code: category } }] },
+            { linkId: 'what', answer: [{ valueString: what }] },
+            { linkId: 'preferred-modality', answer: [{ valueCoding: { system: SYSTEM.modality, code: person.preferredModality } }] },
+          ]),
+    ],
+  };
+}
+
+interface Triage {
+  outcome: RequestOutcome;
+  text: string;
+  resources: Resource[];
+  /** the Appointment booked, for the Task's output */
+  appointment?: string;
+  status?: string;
+}
+
+export interface PersonHistory {
+  resources: Resource[];
+  openRequests: number;
+}
+
+/** Requests over the last six months (closed), maybe one open in today's inbox, and a few red-flag exits. */
+export function makeHistory(person: DemoPerson, context: HistoryContext): PersonHistory {
+  const random = demoRandom('history', context.seed, person.index);
+  const practice = person.practice;
+  const org = ORGANISATIONS[practice];
+  const staff = PRACTICE_STAFF[practice];
+  const resources: Resource[] = [];
+  const mean = person.child ? 0.7 : person.age >= 80 ? 2.2 : person.age >= 65 ? 1.6 : 0.9;
+  const closed = poisson(random, mean);
+  const open = random.chance(context.openChance) ? 1 : 0;
+  let openRequests = 0;
+
+  for (let k = 0; k < closed + open; k++) {
+    const isOpen = k >= closed;
+    const rid = `${person.id}-r${k + 1}`;
+    const day = isOpen ? context.today - random.int(0, 5) : context.today - random.int(3, HISTORY_DAYS);
+    const authoredMs = Math.min(londonMs(day, random.int(7 * 60, 21 * 60)), context.nowMs - random.int(1, 120) * 60_000);
+    const route = chooseRoute(person, random);
+    const submitter = submitterOf(route, person, practice, random);
+    const category = random.chance(person.child ? 0.1 : 0.3) ? 'admin' : 'medical';
+    const what = category === 'admin' ? random.pick(ADMIN_NEEDS) : random.pick(MEDICAL_NEEDS);
+    const online = route === RequestRoute.onlineSelf || route === RequestRoute.onlineAssisted;
+
+    // A red-flag exit: the form stopped and said what to do now; no request is made.
+    if (online && category === 'medical' && random.chance(0.02)) {
+      const flags: readonly { linkId: string; advice: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
+      const flag = random.pick(flags);
+      resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, { linkId: flag.linkId, advice: flag.advice }));
+      continue;
+    }
+
+    const urgent = category === 'medical' && random.chance(0.1);
+    const responseDays = CAPACITY[practice].responseDays;
+    const respondByDay = urgent ? day : addWorkingDays(day, responseDays);
+    const respondBy = londonMs(respondByDay, 18 * 60 + 30);
+    const clinician = random.chance(0.6) ? staff.gp : staff.nurse;
+    const clinicianRef = { reference: `PractitionerRole/${roleId(clinician)}`, display: staffName(clinician) };
+    const triagedMs = Math.min(authoredMs + random.int(1, urgent ? 3 : 30) * HOUR_MS, context.nowMs - 60_000);
+    const noteAuthor = { reference: `Practitioner/${clinician.id}`, display: staffName(clinician) };
+    const notes: { text: string; time: string; authorReference: { reference: string; display: string } }[] = [];
+
+    let triage: Triage | undefined;
+    if (!isOpen) {
+      triage = decide(rid, person, practice, category, urgent, day, triagedMs, what, context, random);
+      notes.push({ text: triage.text, time: instant(triagedMs), authorReference: noteAuthor });
+    } else {
+      openRequests++;
+    }
+    const assigned = isOpen ? random.chance(0.45) : true;
+    if (isOpen && assigned) notes.push({ text: random.pick(['Needs a clinician to look at this today', 'Call the person to ask a few more questions', 'Check the last blood test results first']), time: instant(triagedMs), authorReference: noteAuthor });
+
+    resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed));
+    resources.push({
+      resourceType: 'Task',
+      id: `${rid}-task`,
+      status: isOpen ? (assigned ? 'in-progress' : 'requested') : 'completed',
+      ...(isOpen ? {} : { statusReason: { text: triage!.text } }),
+      businessStatus: { text: isOpen ? (assigned ? 'Being looked at' : 'Received') : (triage!.status ?? 'Done') },
+      intent: 'order',
+      priority: urgent ? 'urgent' : 'routine',
+      code: coding(SYSTEM.taskCode, ONLINE_REQUEST, 'Online request'),
+      description: what,
+      focus: { reference: `QuestionnaireResponse/${rid}` },
+      for: { reference: `Patient/${person.id}`, display: person.name },
+      authoredOn: instant(authoredMs),
+      lastModified: instant(isOpen && !assigned ? authoredMs : triagedMs),
+      requester: { reference: submitter.reference, display: submitter.display },
+      owner: assigned ? clinicianRef : { reference: `Organization/${org.id}`, display: org.name },
+      restriction: { period: { end: instant(respondBy) } },
+      ...(notes.length > 0 ? { note: notes } : {}),
+      ...(triage
+        ? {
+            output: [
+              {
+                type: { ...coding(SYSTEM.requestOutcome, triage.outcome), text: triage.text },
+                ...(triage.appointment ? { valueReference: { reference: triage.appointment } } : { valueString: triage.text }),
+              },
+            ],
+          }
+        : {}),
+      extension: [
+        { url: EXT.requestRoute, valueCode: route },
+        { url: EXT.submittedBy, valueReference: { reference: submitter.reference, display: submitter.display } },
+        ...(submitter.reason ? [{ url: EXT.submittedForReason, valueString: submitter.reason }] : []),
+        { url: EXT.requestCategory, valueCode: category },
+      ],
+    });
+    if (triage) resources.push(...triage.resources);
+  }
+  return { resources, openRequests };
+}
+
+/** What the practice did with a closed request, and what that made. */
+function decide(
+  rid: string,
+  person: DemoPerson,
+  practice: PracticeKey,
+  category: 'admin' | 'medical',
+  urgent: boolean,
+  day: number,
+  triagedMs: number,
+  what: string,
+  context: HistoryContext,
+  random: DemoRandom,
+): Triage {
+  const outcome =
+    category === 'admin'
+      ? random.weighted([[RequestOutcome.reply, 6], [RequestOutcome.book, 0.5], [RequestOutcome.signPost, 1.5], [RequestOutcome.close, 2]])
+      : urgent
+        ? random.weighted([[RequestOutcome.book, 8], [RequestOutcome.refer, 2]])
+        : random.weighted([[RequestOutcome.book, 5.5], [RequestOutcome.reply, 1.5], [RequestOutcome.signPost, 1], [RequestOutcome.refer, 1], [RequestOutcome.close, 1]]);
+  const patient = `Patient/${person.id}`;
+  const reply = (text: string): Triage => ({
+    outcome: RequestOutcome.reply,
+    text,
+    status: 'Replied',
+    resources: [message(`${rid}-reply`, person, practice, 'reply', triagedMs, text, [`Task/${rid}-task`])],
+  });
+  switch (outcome) {
+    case RequestOutcome.book: {
+      const booking = bookAppointment({ id: `${rid}-appointment`, person, practice, requestDay: day, bookedMs: triagedMs, urgent, nowMs: context.nowMs, reason: what }, context.slots, random);
+      if (booking === undefined) return reply('We could not find a free appointment: we will phone you to arrange one.');
+      const status = { booked: 'Appointment booked', fulfilled: 'Seen', noshow: 'Did not attend', cancelled: 'Appointment cancelled' }[booking.status];
+      return { outcome, text: 'Booked an appointment', status, appointment: `Appointment/${booking.appointment.id as string}`, resources: [booking.appointment, ...booking.resources] };
+    }
+    case RequestOutcome.reply:
+      return reply(category === 'admin' ? 'Your request is done: you can collect it from reception or see it in the app.' : 'The GP has looked at this: keep taking the medicine and get in touch if it is not better in a week.');
+    case RequestOutcome.signPost: {
+      const to = random.pick(SIGN_POSTS);
+      const resources: Resource[] = [];
+      if (to.volunteer !== undefined && random.chance(0.6)) {
+        const recent = triagedMs > context.nowMs - 30 * 24 * HOUR_MS;
+        const coordinator = STAFF.careCoordinator;
+        resources.push({
+          resourceType: 'Task',
+          id: `${rid}-support`,
+          status: recent ? random.pick(['requested', 'accepted', 'in-progress']) : 'completed',
+          intent: 'order',
+          code: coding(SYSTEM.taskCode, COMMUNITY_SUPPORT, 'Community support'),
+          description: random.pick(SUPPORT_TASKS),
+          for: { reference: patient, display: person.name },
+          authoredOn: instant(triagedMs),
+          requester: { reference: `PractitionerRole/${roleId(coordinator)}`, display: staffName(coordinator) },
+          owner: { reference: `PractitionerRole/${roleId(to.volunteer)}`, display: staffName(to.volunteer) },
+        });
+      }
+      return { outcome, text: `Sign-posted to ${to.text}`, status: 'Sign-posted', resources };
+    }
+    case RequestOutcome.refer: {
+      const to = person.age < 18 || random.chance(0.55) ? ORGANISATIONS.hospital : random.chance(0.6) ? ORGANISATIONS.mentalHealth : ORGANISATIONS.council;
+      const gp = PRACTICE_STAFF[practice].gp;
+      const active = triagedMs > context.nowMs - 60 * 24 * HOUR_MS;
+      return {
+        outcome,
+        text: `Referred to ${to.name}`,
+        status: 'Referred',
+        resources: [
+          {
+            resourceType: 'ServiceRequest',
+            id: `${rid}-referral`,
+            status: active ? 'active' : 'completed',
+            intent: 'order',
+            priority: urgent ? 'urgent' : 'routine',
+            code: { text: `Referral to ${to.name}` },
+            subject: { reference: patient, display: person.name },
+            authoredOn: instant(triagedMs),
+            requester: { reference: `PractitionerRole/${roleId(gp)}`, display: staffName(gp) },
+            performer: [{ reference: `Organization/${to.id}`, display: to.name }],
+            reasonCode: [{ text: what }],
+          },
+        ],
+      };
+    }
+    case RequestOutcome.close:
+      return { outcome, text: `Closed: ${random.pick(CLOSE_REASONS)}`, status: 'Closed', resources: [] };
+  }
+}
+
+/** An open social care episode for a few people who need care at home (the council's caseload). */
+export function socialCare(person: DemoPerson, context: HistoryContext): Resource[] {
+  const random = demoRandom('social-care', context.seed, person.index);
+  const chance = person.child ? 0 : person.age >= 80 ? 0.15 : person.age >= 65 ? 0.04 : 0.01;
+  if (!random.chance(chance)) return [];
+  const start = instant(londonMs(context.today - random.int(30, 700), 10 * 60)).slice(0, 10);
+  return [
+    {
+      resourceType: 'EpisodeOfCare',
+      id: `${person.id}-social-care`,
+      status: 'active',
+      type: [{ text: 'Adult social care: care and support at home' }],
+      patient: { reference: `Patient/${person.id}`, display: person.name },
+      managingOrganization: { reference: `Organization/${ORGANISATIONS.council.id}`, display: ORGANISATIONS.council.name },
+      period: { start },
+      careManager: { reference: `Practitioner/${STAFF.socialWorker.id}`, display: staffName(STAFF.socialWorker) },
+    },
+  ];
+}
