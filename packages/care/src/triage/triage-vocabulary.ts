@@ -1,0 +1,78 @@
+/**
+ * The codes and extension urls of a submitted online request (decision 0013): the Task with code
+ * `online-request`, its route, category and who submitted it, and the small pure readers triage
+ * uses on it. Constants and readers only: no record access.
+ */
+import type { Resource } from '@kindred/fhir';
+
+export const TASK_CODE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/task-code';
+export const ONLINE_REQUEST_CODE = 'online-request';
+
+const SD = 'https://kindred.health/fhir/StructureDefinition';
+export const REQUEST_ROUTE_EXTENSION = `${SD}/request-route`;
+export const SUBMITTED_BY_EXTENSION = `${SD}/submitted-by`;
+export const SUBMITTED_FOR_REASON_EXTENSION = `${SD}/submitted-for-reason`;
+export const REQUEST_CATEGORY_EXTENSION = `${SD}/request-category`;
+export const RED_FLAG_EXTENSION = `${SD}/red-flag`;
+/** on a QuestionnaireResponse item: an answer the form marks as concerning (not a red-flag exit) */
+export const CONCERNING_ANSWER_EXTENSION = `${SD}/concerning-answer`;
+/** the outcome in Task.output (http://hl7.org/fhir/R4/task-definitions.html#Task.output) */
+export const TRIAGE_OUTCOME_SYSTEM = 'https://kindred.health/fhir/CodeSystem/triage-outcome';
+
+export const RequestCategory = { admin: 'admin', medical: 'medical' } as const;
+export type RequestCategory = (typeof RequestCategory)[keyof typeof RequestCategory];
+
+export const RequestRoute = { onlineSelf: 'online-self', onlineAssisted: 'online-assisted', phone: 'phone', inPerson: 'in-person' } as const;
+export type RequestRoute = (typeof RequestRoute)[keyof typeof RequestRoute];
+
+/** The Task statuses of a request still waiting for the practice (http://hl7.org/fhir/R4/valueset-task-status.html). */
+export const OPEN_STATUSES = ['requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold'] as const;
+/** Priorities that go to the top of the inbox (http://hl7.org/fhir/R4/valueset-request-priority.html). */
+export const URGENT_PRIORITIES = ['urgent', 'asap', 'stat'] as const;
+
+interface Extension {
+  url?: string;
+  valueCode?: string;
+  valueString?: string;
+  valueBoolean?: boolean;
+  valueReference?: { reference?: string; display?: string };
+}
+
+export function extensionOf(resource: Resource | Record<string, unknown>, url: string): Extension | undefined {
+  const list = Array.isArray(resource.extension) ? (resource.extension as Extension[]) : [];
+  return list.find((e) => e.url === url);
+}
+
+export function isOnlineRequest(task: Resource): boolean {
+  const coding = (task.code as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
+  return task.resourceType === 'Task' && coding.some((c) => c.system === TASK_CODE_SYSTEM && c.code === ONLINE_REQUEST_CODE);
+}
+
+export function categoryOf(task: Resource): RequestCategory | undefined {
+  const code = extensionOf(task, REQUEST_CATEGORY_EXTENSION)?.valueCode;
+  return code === 'admin' || code === 'medical' ? code : undefined;
+}
+
+export function routeOf(task: Resource): RequestRoute | undefined {
+  const code = extensionOf(task, REQUEST_ROUTE_EXTENSION)?.valueCode;
+  return (Object.values(RequestRoute) as string[]).includes(code ?? '') ? (code as RequestRoute) : undefined;
+}
+
+/** Task.restriction.period.end: when the person should hear back */
+export function respondByOf(task: Resource): string | undefined {
+  const end = (task.restriction as { period?: { end?: string } } | undefined)?.period?.end;
+  return typeof end === 'string' ? end : undefined;
+}
+
+export function isOpen(task: Resource): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(String(task.status));
+}
+
+export function isOverdue(task: Resource, now: number): boolean {
+  const respondBy = respondByOf(task);
+  return isOpen(task) && respondBy !== undefined && Date.parse(respondBy) < now;
+}
+
+export function isUrgent(task: Resource): boolean {
+  return (URGENT_PRIORITIES as readonly string[]).includes(String(task.priority));
+}
