@@ -12,6 +12,7 @@ import { benchUsage, runBench } from './commands/bench.ts';
 import { runUser, userUsage } from './commands/user.ts';
 import { clientUsage, runClient } from './commands/client.ts';
 import { auditUsage, runAudit } from './commands/audit.ts';
+import { demoUsage, runDemo } from './commands/demo.ts';
 import { referenceUsage, runReference } from './commands/reference.ts';
 import { KINDRED_VERSION } from './version.ts';
 
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   user: { usage: userUsage, run: runUser },
   client: { usage: clientUsage, run: runClient },
   audit: { usage: auditUsage, run: runAudit },
+  demo: { usage: demoUsage, run: runDemo },
   reference: { usage: referenceUsage, run: runReference },
 };
 

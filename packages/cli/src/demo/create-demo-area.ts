@@ -13,7 +13,7 @@ import { AuditAction, AuditEventType, AuditOutcome, DEFAULT_AUDIT_SOURCE, auditE
 import { FhirError, type Resource } from '@kindred/fhir';
 import type { Store } from '@kindred/store';
 import { createDemoAccounts, readDemoAccounts, DEMO_ACCOUNTS_SETTING, type DemoAccount, type DemoAccountPeople } from './demo-accounts.ts';
-import { chooseAreaLsoas, readImdFile, type AreaLsoa } from './demo-deprivation.ts';
+import { chooseAreaLsoas, loadImdEdition, readImdFile, type AreaLsoa } from './demo-deprivation.ts';
 import { organisationResources, PRACTICES, type PracticeKey } from './demo-organisations.ts';
 import { createNhsNumbers, makePerson, type DemoPerson } from './demo-people.ts';
 import { requestForm } from './demo-request-form.ts';
@@ -108,11 +108,14 @@ export async function createDemoArea(store: Store, options: DemoOptions): Promis
     );
   }
 
-  const lsoas: AreaLsoa[] = options.imdFile !== undefined ? chooseAreaLsoas(readImdFile(options.imdFile), options.seed) : [];
-  const deprivation =
-    options.imdFile !== undefined
-      ? `${lsoas.length} LSOAs from every decile of ${options.imdFile}`
-      : 'no deprivation file was given (--imd), so people have no LSOA and the equity views show no deprivation';
+  let lsoas: AreaLsoa[] = [];
+  let deprivation = 'no deprivation file was given (--imd), so people have no LSOA and the equity views show no deprivation';
+  if (options.imdFile !== undefined) {
+    const rows = readImdFile(options.imdFile);
+    const edition = await loadImdEdition(store.reference, options.imdFile, rows);
+    lsoas = chooseAreaLsoas(rows, options.seed);
+    deprivation = `people live in ${lsoas.length} LSOAs drawn from every decile of the IMD edition "${edition}" (loaded in the reference tables)`;
+  }
 
   const nowMs = options.now.getTime();
   const today = dayNumber(nowMs);

@@ -238,7 +238,7 @@ export function makePerson(index: number, context: PersonContext): { person: Dem
           ...(carer && !carer.parent ? [{ url: 'carerHelps', valueReference: { reference: `RelatedPerson/${carer.id}`, display: carer.name } }] : []),
           ...adjustments.map((a) => ({ url: 'reasonableAdjustment', valueString: a })),
           ...(longerAppointment ? [{ url: 'longerAppointment', valueBoolean: true }] : []),
-          { url: 'safeToContactAtHome', valueBoolean: safeToContactAtHome },
+          ...(safeToContactAtHome ? [] : [{ url: 'safeToContactAtHome', valueBoolean: false }]),
         ],
       };
   const language = bsl ? { code: 'bfi', display: 'British Sign Language' } : interpreter;
