@@ -4,3 +4,5 @@
  */
 export * from './messaging/index.ts';
 export * from './access-needs/index.ts';
+export * from './triage/index.ts';
+export * from './booking/index.ts';
