@@ -156,7 +156,7 @@ export async function recordOutcome(repository: Repository, taskId: string, outc
       ...(reason !== undefined && reason !== '' ? { statusReason: { text: reason } } : {}),
       output: [...outputs, output],
       ...(outcome.by !== undefined ? { note: [...notes, { authorReference: { ...outcome.by }, time: now, text: `Outcome: ${OUTCOME_WORDS[outcome.kind]}${reason ? ` (${reason})` : ''}` }] } : {}),
-      executionPeriod: { ...((task.executionPeriod as object | undefined) ?? {}), end: now },
+      executionPeriod: { ...(task.executionPeriod ?? {}), end: now },
       lastModified: now,
     },
     outcome.expectedVersion,
