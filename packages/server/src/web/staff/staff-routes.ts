@@ -1,13 +1,16 @@
 /**
  * The staff front door's pages. Each page reads and writes through the signed-in person's
  * access-checked, audited record (WebContext.record) and the care services; nothing here builds SQL.
+ *
+ * This file only registers the pages' plugins: the triage inbox, a request, booking, the day's
+ * appointments and offers.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web-context.ts';
+import { bookingRoutes } from './booking-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
   return async function staffPages(app: FastifyInstance): Promise<void> {
-    void deps;
-    void app;
+    await app.register(bookingRoutes(deps));
   };
 }
