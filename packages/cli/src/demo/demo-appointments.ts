@@ -34,6 +34,9 @@ function mediumFor(person: DemoPerson): (typeof MEDIUM)[keyof typeof MEDIUM] {
   return person.email !== undefined ? MEDIUM.email : MEDIUM.app;
 }
 
+const MODALITY_NAMES: Record<Modality, string> = { video: 'Video call', phone: 'Phone call', 'face-to-face': 'Face to face', 'home-visit': 'Home visit' };
+const modalityCoding = (modality: Modality) => ({ system: SYSTEM.modality, code: modality, display: MODALITY_NAMES[modality] });
+
 const MODALITY_WORDS: Record<Modality, string> = {
   video: 'a video call',
   phone: 'a phone call',
@@ -128,7 +131,7 @@ export function bookAppointment(input: BookingInput, slots: SlotBook, random: De
           },
         }
       : {}),
-    serviceType: [{ coding: [{ system: SYSTEM.modality, code: slot.modality }] }],
+    serviceType: [{ coding: [modalityCoding(slot.modality)] }],
     description: input.reason,
     start: slot.start,
     end: slot.end,
@@ -142,19 +145,19 @@ export function bookAppointment(input: BookingInput, slots: SlotBook, random: De
         : []),
     ],
     extension: [
-      { url: EXT.preferredModality, valueCode: preferred },
-      { url: EXT.modalityGiven, valueCode: slot.modality },
+      { url: EXT.preferredModality, valueCoding: modalityCoding(preferred) },
+      { url: EXT.modalityGiven, valueCoding: modalityCoding(slot.modality) },
     ],
   };
   const appointmentRef = `Appointment/${input.id}`;
   const when = LONDON_TIME.format(new Date(slot.startMs));
   const resources: Resource[] = [
-    message(`${input.id}-confirmation`, person, input.practice, 'appointment-confirmation', input.bookedMs, `Your appointment is booked: ${MODALITY_WORDS[slot.modality]} with ${slot.performer.display} on ${when}.`, [appointmentRef], `confirmation:${appointmentRef}`),
+    message(`${input.id}-confirmation`, person, input.practice, 'appointment-confirmation', input.bookedMs, `Your appointment is booked: ${MODALITY_WORDS[slot.modality]} with ${slot.performer.display} on ${when}.`, [appointmentRef], `confirmation:${input.id}`),
   ];
   const reminderMs = slot.startMs - 24 * HOUR_MS;
   if (reminderMs > input.bookedMs && reminderMs < input.nowMs && status !== 'cancelled') {
     resources.push(
-      message(`${input.id}-reminder`, person, input.practice, 'appointment-reminder', reminderMs, `Reminder: ${MODALITY_WORDS[slot.modality]} with ${slot.performer.display} on ${when}.`, [appointmentRef], `reminder:${appointmentRef}`),
+      message(`${input.id}-reminder`, person, input.practice, 'appointment-reminder', reminderMs, `Reminder: ${MODALITY_WORDS[slot.modality]} with ${slot.performer.display} on ${when}.`, [appointmentRef], `reminder:${input.id}`),
     );
   }
   return { appointment, resources, slot, status };

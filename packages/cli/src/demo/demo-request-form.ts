@@ -1,42 +1,52 @@
 /**
  * The online request form the demo's requests answer: a FHIR Questionnaire
  * (http://hl7.org/fhir/R4/questionnaire.html) at the url decision 0013 gives, with adult and child
- * red-flag questions (extension red-flag: what to do now) switched on by `enableWhen`.
+ * red-flag questions (extension red-flag: what to do now) switched on by `enableWhen`. Its linkIds
+ * are the ones the requests capability reads (is-child, category, problem, admin-need …), so the
+ * demo's answers read like real ones.
  *
- * A minimal form compatible with decision 0013, for the demo only; a practice's own form (and the
- * product's default) belongs to the requests capability.
+ * A compact form for the demo only; the product's default form belongs to the requests capability.
  */
 import type { Resource } from '@kindred/fhir';
-import { EXT, KINDRED_CANONICAL_SYSTEMS, Modality, REQUEST_QUESTIONNAIRE_URL, SYSTEM } from './demo-vocabulary.ts';
+import { EXT, KINDRED_CANONICAL_SYSTEMS, REQUEST_QUESTIONNAIRE_URL } from './demo-vocabulary.ts';
 
 export const REQUEST_FORM_VERSION = '1';
 export const REQUEST_FORM_CANONICAL = `${REQUEST_QUESTIONNAIRE_URL}|${REQUEST_FORM_VERSION}`;
+export const HIDDEN_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/questionnaire-hidden';
+export const URGENT_ANSWER_EXTENSION = 'https://kindred.health/fhir/StructureDefinition/urgent-answer';
 
 export const RED_FLAGS = {
   adult: [
-    { linkId: 'chest-pain', text: 'Chest pain, or pain that spreads to your arms, back, neck or jaw', advice: '999' },
+    { linkId: 'chest-pain', text: 'Chest pain that spreads to your arms, back, neck or jaw, or chest pain with sweating or feeling breathless', advice: '999' },
     { linkId: 'breathing', text: 'Severe difficulty breathing', advice: '999' },
-    { linkId: 'stroke', text: 'Face drooping, arm weakness or slurred speech', advice: '999' },
+    { linkId: 'stroke', text: 'Signs of a stroke: face dropped on one side, cannot lift both arms, slurred speech', advice: '999' },
+    { linkId: 'ending-life', text: 'Thoughts of ending your life, or you have hurt yourself and need help now', advice: '999' },
     { linkId: 'heavy-bleeding', text: 'Heavy bleeding that will not stop', advice: 'a-and-e' },
-    { linkId: 'suicidal', text: 'Thoughts of ending your life now', advice: '111' },
   ],
   child: [
-    { linkId: 'child-breathing', text: 'Your child is struggling to breathe', advice: '999' },
-    { linkId: 'child-rash', text: 'A rash that does not fade when you press a glass on it', advice: '999' },
-    { linkId: 'child-unresponsive', text: 'Your child is floppy, unresponsive or very hard to wake', advice: '999' },
-    { linkId: 'baby-fever', text: 'A baby under 3 months old with a temperature of 38°C or more', advice: '111' },
+    { linkId: 'child-unresponsive', text: 'They are floppy or not responding, or their lips look blue or grey', advice: '999' },
+    { linkId: 'child-breathing', text: 'They are struggling to breathe', advice: '999' },
+    { linkId: 'child-rash', text: 'A rash that does not fade when you press a glass against it', advice: '999' },
+    { linkId: 'baby-temperature', text: 'A baby under 3 months old with a temperature of 38C or higher', advice: '111' },
   ],
 } as const;
 
-const choice = (system: string, code: string, display: string) => ({ valueCoding: { system, code, display } });
+export const HOW_LONG = ['today', 'days', 'weeks', 'months'] as const;
+export const WOULD_LIKE = ['advice', 'appointment', 'medicine', 'not-sure'] as const;
+export const ADMIN_TYPES = ['fit-note', 'test-results', 'prescription', 'letter-or-form', 'other'] as const;
+
+const category = (code: string, display: string) => ({ valueCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code, display } });
+const option = (code: string) => ({ valueCoding: { code, display: code.replace(/-/g, ' ') } });
+const whenCategory = (code: string) => ({ question: 'category', operator: '=', answerCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code } });
 
 export function requestForm(): Resource {
   const redFlagGroup = (linkId: string, forChild: boolean, flags: readonly { linkId: string; text: string; advice: string }[]) => ({
     linkId,
     type: 'group',
     text: forChild ? 'Does your child have any of these now?' : 'Do you have any of these now?',
-    enableWhen: [{ question: 'for-child', operator: '=', answerBoolean: forChild }],
-    item: flags.map((f) => ({ linkId: f.linkId, type: 'boolean', text: f.text, extension: [{ url: EXT.redFlag, valueString: f.advice }] })),
+    enableWhen: [{ question: 'is-child', operator: '=', answerBoolean: forChild }, whenCategory('medical')],
+    enableBehavior: 'all',
+    item: flags.map((f) => ({ linkId: f.linkId, type: 'boolean', text: f.text, required: true, extension: [{ url: EXT.redFlag, valueString: f.advice }] })),
   });
   return {
     resourceType: 'Questionnaire',
@@ -47,32 +57,40 @@ export function requestForm(): Resource {
     title: 'Ask your GP practice for help',
     status: 'active',
     subjectType: ['Patient'],
-    description: 'A request for help with a medical or admin need. Questions about urgent symptoms come first and say what to do now.',
+    description: 'A request for help with a health problem or something else. Questions about urgent symptoms stop the form and say what to do now.',
     item: [
-      { linkId: 'for-child', type: 'boolean', text: 'Is this request for a child under 16?', required: true },
-      redFlagGroup('red-flags-adult', false, RED_FLAGS.adult),
-      redFlagGroup('red-flags-child', true, RED_FLAGS.child),
+      { linkId: 'is-child', type: 'boolean', text: 'Is the request for a child (under 16)?', readOnly: true, extension: [{ url: HIDDEN_EXTENSION, valueBoolean: true }] },
       {
-        linkId: 'request-type',
+        linkId: 'category',
         type: 'choice',
         text: 'What is your request about?',
         required: true,
-        answerOption: [choice(KINDRED_CANONICAL_SYSTEMS.requestCategory, 'medical', 'A health problem'), choice(KINDRED_CANONICAL_SYSTEMS.requestCategory, 'admin', 'Something else, such as a fit note, test results or a letter')],
+        answerOption: [category('medical', 'A health problem'), category('admin', 'Something else: a fit note, test results, a prescription, a letter or a form')],
       },
-      { linkId: 'what', type: 'text', text: 'What do you need help with?', required: true, maxLength: 2000 },
-      { linkId: 'how-long', type: 'string', text: 'How long has this been going on?', enableWhen: [{ question: 'request-type', operator: '=', answerCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code: 'medical' } }] },
+      redFlagGroup('red-flags-adult', false, RED_FLAGS.adult),
+      redFlagGroup('red-flags-child', true, RED_FLAGS.child),
       {
-        linkId: 'preferred-modality',
-        type: 'choice',
-        text: 'If we need to speak to you, how would you prefer?',
-        answerOption: [
-          choice(SYSTEM.modality, Modality.phone, 'Phone call'),
-          choice(SYSTEM.modality, Modality.video, 'Video call'),
-          choice(SYSTEM.modality, Modality.faceToFace, 'Face to face at the surgery'),
-          choice(SYSTEM.modality, Modality.homeVisit, 'Home visit (if you cannot leave home)'),
+        linkId: 'medical',
+        type: 'group',
+        text: 'About the health problem',
+        enableWhen: [whenCategory('medical')],
+        item: [
+          { linkId: 'problem', type: 'text', text: 'What is the problem?', required: true, maxLength: 2000 },
+          { linkId: 'how-long', type: 'choice', text: 'How long have you had it?', required: true, answerOption: HOW_LONG.map(option) },
+          { linkId: 'getting-worse', type: 'boolean', text: 'Is it getting worse quickly?', required: true, extension: [{ url: URGENT_ANSWER_EXTENSION, valueBoolean: true }] },
+          { linkId: 'would-like', type: 'choice', text: 'What would you like us to do?', required: true, answerOption: WOULD_LIKE.map(option) },
         ],
       },
-      { linkId: 'best-times', type: 'string', text: 'When is a good time to contact you?' },
+      {
+        linkId: 'admin',
+        type: 'group',
+        text: 'About your request',
+        enableWhen: [whenCategory('admin')],
+        item: [
+          { linkId: 'admin-type', type: 'choice', text: 'What do you need?', required: true, answerOption: ADMIN_TYPES.map(option) },
+          { linkId: 'admin-need', type: 'text', text: 'Tell us more', required: true, maxLength: 2000 },
+        ],
+      },
     ],
   };
 }

@@ -14,7 +14,7 @@ import { CAPACITY, ORGANISATIONS, PRACTICE_STAFF, STAFF, roleId, staffName, type
 import type { DemoPerson } from './demo-people.ts';
 import type { SlotBook } from './demo-schedules.ts';
 import { bookAppointment, message } from './demo-appointments.ts';
-import { REQUEST_FORM_CANONICAL, RED_FLAGS } from './demo-request-form.ts';
+import { ADMIN_TYPES, HOW_LONG, REQUEST_FORM_CANONICAL, RED_FLAGS, WOULD_LIKE } from './demo-request-form.ts';
 import { instant, isWorkingDay, londonMs } from './demo-time.ts';
 import { EXT, KINDRED_CANONICAL_SYSTEMS, RequestOutcome, RequestRoute, SYSTEM } from './demo-vocabulary.ts';
 
@@ -129,13 +129,28 @@ function questionnaireResponse(
   category: 'admin' | 'medical',
   what: string,
   seed: number,
+  random: DemoRandom,
   redFlag?: { linkId: string; advice: string },
 ): Resource {
-  const redFlagGroup = person.child ? 'red-flags-child' : 'red-flags-adult';
+  const answer = (linkId: string, value: Record<string, unknown>) => ({ linkId, answer: [value] });
+  const flagGroup = person.child ? 'red-flags-child' : 'red-flags-adult';
+  const flags: readonly { linkId: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
+  const details =
+    category === 'medical'
+      ? {
+          linkId: 'medical',
+          item: [
+            answer('problem', { valueString: what }),
+            answer('how-long', { valueCoding: { code: random.pick(HOW_LONG) } }),
+            answer('getting-worse', { valueBoolean: random.chance(0.08) }),
+            answer('would-like', { valueCoding: { code: random.pick(WOULD_LIKE) } }),
+          ],
+        }
+      : { linkId: 'admin', item: [answer('admin-type', { valueCoding: { code: random.pick(ADMIN_TYPES) } }), answer('admin-need', { valueString: what })] };
   return {
     resourceType: 'QuestionnaireResponse',
     id,
-    identifier: { system: SYSTEM.submissionToken, value: `demo-${seed}-${id}` },
+    identifier: { system: SYSTEM.submissionToken, value: submissionToken(seed, id) },
     questionnaire: REQUEST_FORM_CANONICAL,
     status: redFlag ? 'stopped' : 'completed',
     subject: { reference: `Patient/${person.id}`, display: person.name },
@@ -144,26 +159,34 @@ function questionnaireResponse(
     source: { reference: `Patient/${person.id}` },
     ...(redFlag ? { extension: [{ url: EXT.redFlag, valueString: redFlag.advice }] } : {}),
     item: [
-      { linkId: 'for-child', answer: [{ valueBoolean: person.child }] },
-      ...(redFlag ? [{ linkId: redFlagGroup, item: [{ linkId: redFlag.linkId, answer: [{ valueBoolean: true }] }] }] : []),
-      ...(redFlag
-        ? []
-        : [
-            { linkId: 'request-type', answer: [{ valueCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code: category } }] },
-            { linkId: 'what', answer: [{ valueString: what }] },
-            { linkId: 'preferred-modality', answer: [{ valueCoding: { system: SYSTEM.modality, code: person.preferredModality } }] },
-          ]),
+      answer('is-child', { valueBoolean: person.child }),
+      answer('category', { valueCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code: category } }),
+      ...(category === 'medical' ? [{ linkId: flagGroup, item: flags.map((f) => answer(f.linkId, { valueBoolean: f.linkId === redFlag?.linkId })) }] : []),
+      ...(redFlag ? [] : [details]),
     ],
   };
 }
 
+const submissionToken = (seed: number, id: string): string => `demo-${seed}-${id}`;
+
+const OUTCOME_WORDS: Record<RequestOutcome, string> = { book: 'Book', reply: 'Reply', 'sign-post': 'Sign-post', refer: 'Refer', close: 'Close' };
+/** What the person sees of each outcome (Task.businessStatus), and the request's stage. */
+const SEEN_BY_PERSON: Record<RequestOutcome, { stage: string; text: string }> = {
+  book: { stage: 'booked', text: 'Appointment booked' },
+  reply: { stage: 'replied', text: 'We have replied' },
+  'sign-post': { stage: 'closed', text: 'We have suggested another service' },
+  refer: { stage: 'closed', text: 'Referred to another service' },
+  close: { stage: 'closed', text: 'Closed' },
+};
+const stage = (code: string, text: string) => ({ coding: [{ system: SYSTEM.requestStage, code }], text });
+
 interface Triage {
   outcome: RequestOutcome;
+  /** the triage note */
   text: string;
+  /** Task.output's value: the Appointment booked or the organisation referred to, else words */
+  value: { valueReference: { reference: string; display?: string } } | { valueString: string };
   resources: Resource[];
-  /** the Appointment booked, for the Task's output */
-  appointment?: string;
-  status?: string;
 }
 
 export interface PersonHistory {
@@ -198,7 +221,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     if (online && category === 'medical' && random.chance(0.02)) {
       const flags: readonly { linkId: string; advice: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
       const flag = random.pick(flags);
-      resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, { linkId: flag.linkId, advice: flag.advice }));
+      resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random, { linkId: flag.linkId, advice: flag.advice }));
       continue;
     }
 
@@ -222,13 +245,13 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     const assigned = isOpen ? random.chance(0.45) : true;
     if (isOpen && assigned) notes.push({ text: random.pick(['Needs a clinician to look at this today', 'Call the person to ask a few more questions', 'Check the last blood test results first']), time: instant(triagedMs), authorReference: noteAuthor });
 
-    resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed));
+    resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random));
     resources.push({
       resourceType: 'Task',
       id: `${rid}-task`,
+      identifier: [{ system: SYSTEM.submissionToken, value: submissionToken(context.seed, rid) }],
       status: isOpen ? (assigned ? 'in-progress' : 'requested') : 'completed',
-      ...(isOpen ? {} : { statusReason: { text: triage!.text } }),
-      businessStatus: { text: isOpen ? (assigned ? 'Being looked at' : 'Received') : (triage!.status ?? 'Done') },
+      businessStatus: triage ? stage(SEEN_BY_PERSON[triage.outcome].stage, SEEN_BY_PERSON[triage.outcome].text) : assigned ? stage('triaged', 'Being looked at') : stage('received', 'Received'),
       intent: 'order',
       priority: urgent ? 'urgent' : 'routine',
       code: coding(SYSTEM.taskCode, ONLINE_REQUEST, 'Online request'),
@@ -243,12 +266,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
       ...(notes.length > 0 ? { note: notes } : {}),
       ...(triage
         ? {
-            output: [
-              {
-                type: { ...coding(SYSTEM.requestOutcome, triage.outcome), text: triage.text },
-                ...(triage.appointment ? { valueReference: { reference: triage.appointment } } : { valueString: triage.text }),
-              },
-            ],
+            output: [{ type: { ...coding(SYSTEM.triageOutcome, triage.outcome, OUTCOME_WORDS[triage.outcome]), text: OUTCOME_WORDS[triage.outcome] }, ...triage.value }],
           }
         : {}),
       extension: [
@@ -285,16 +303,16 @@ function decide(
   const patient = `Patient/${person.id}`;
   const reply = (text: string): Triage => ({
     outcome: RequestOutcome.reply,
-    text,
-    status: 'Replied',
+    text: `Replied: ${text}`,
+    value: { valueString: text },
     resources: [message(`${rid}-reply`, person, practice, 'reply', triagedMs, text, [`Task/${rid}-task`])],
   });
   switch (outcome) {
     case RequestOutcome.book: {
       const booking = bookAppointment({ id: `${rid}-appointment`, person, practice, requestDay: day, bookedMs: triagedMs, urgent, nowMs: context.nowMs, reason: what }, context.slots, random);
       if (booking === undefined) return reply('We could not find a free appointment: we will phone you to arrange one.');
-      const status = { booked: 'Appointment booked', fulfilled: 'Seen', noshow: 'Did not attend', cancelled: 'Appointment cancelled' }[booking.status];
-      return { outcome, text: 'Booked an appointment', status, appointment: `Appointment/${booking.appointment.id as string}`, resources: [booking.appointment, ...booking.resources] };
+      const note = { booked: 'Booked an appointment', fulfilled: 'Booked an appointment; seen', noshow: 'Booked an appointment; did not attend', cancelled: 'Booked an appointment; it was cancelled' }[booking.status];
+      return { outcome, text: note, value: { valueReference: { reference: `Appointment/${booking.appointment.id as string}` } }, resources: [booking.appointment, ...booking.resources] };
     }
     case RequestOutcome.reply:
       return reply(category === 'admin' ? 'Your request is done: you can collect it from reception or see it in the app.' : 'The GP has looked at this: keep taking the medicine and get in touch if it is not better in a week.');
@@ -317,7 +335,7 @@ function decide(
           owner: { reference: `PractitionerRole/${roleId(to.volunteer)}`, display: staffName(to.volunteer) },
         });
       }
-      return { outcome, text: `Sign-posted to ${to.text}`, status: 'Sign-posted', resources };
+      return { outcome, text: `Sign-posted to ${to.text}`, value: { valueString: to.text }, resources };
     }
     case RequestOutcome.refer: {
       const to = person.age < 18 || random.chance(0.55) ? ORGANISATIONS.hospital : random.chance(0.6) ? ORGANISATIONS.mentalHealth : ORGANISATIONS.council;
@@ -326,7 +344,7 @@ function decide(
       return {
         outcome,
         text: `Referred to ${to.name}`,
-        status: 'Referred',
+        value: { valueReference: { reference: `Organization/${to.id}`, display: to.name } },
         resources: [
           {
             resourceType: 'ServiceRequest',
@@ -344,8 +362,10 @@ function decide(
         ],
       };
     }
-    case RequestOutcome.close:
-      return { outcome, text: `Closed: ${random.pick(CLOSE_REASONS)}`, status: 'Closed', resources: [] };
+    case RequestOutcome.close: {
+      const reason = random.pick(CLOSE_REASONS);
+      return { outcome, text: `Closed: ${reason}`, value: { valueString: reason }, resources: [] };
+    }
   }
 }
 

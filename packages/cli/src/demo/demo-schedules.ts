@@ -13,8 +13,7 @@ import { PRACTICE_KEYS, PRACTICE_STAFF, PRACTICES, roleId, staffName, type Pract
 import { isWorkingDay, londonInstant, londonMs } from './demo-time.ts';
 import { Modality, SYSTEM } from './demo-vocabulary.ts';
 
-/** Schedule.serviceCategory of the call-back list (a phone call back when the practice is at capacity). */
-export const SCHEDULE_PURPOSE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/schedule-purpose';
+/** The call-back list (a phone call back when the practice is full) has serviceType phone and call-back. */
 export const CALL_BACK = 'call-back';
 
 export const DiaryKind = { video: 'video', phone: 'phone', faceToFace: 'face-to-face', homeVisit: 'home-visit', nurse: 'nurse', callBack: 'call-back' } as const;
@@ -68,8 +67,10 @@ export interface SlotBook {
   slots(): Resource[];
 }
 
-const serviceType = (modality: Modality) => [{ coding: [{ system: SYSTEM.modality, code: modality }] }];
-const callBackCategory = [{ coding: [{ system: SCHEDULE_PURPOSE_SYSTEM, code: CALL_BACK, display: 'Call-back' }] }];
+const serviceType = (d: Diary) => [
+  { coding: [{ system: SYSTEM.modality, code: d.modality }] },
+  ...(d.kind === DiaryKind.callBack ? [{ coding: [{ system: SYSTEM.schedulePurpose, code: CALL_BACK, display: 'Call-back' }] }] : []),
+];
 
 /** Slots exist from `firstDay` to `lastDay` (UTC day numbers, both included). */
 export function createSlotBook(firstDay: number, lastDay: number, nowMs: number): SlotBook {
@@ -96,8 +97,7 @@ export function createSlotBook(firstDay: number, lastDay: number, nowMs: number)
     resourceType: 'Slot',
     id: s.slotId,
     schedule: { reference: `Schedule/${s.scheduleId}` },
-    ...(d.kind === DiaryKind.callBack ? { serviceCategory: callBackCategory } : {}),
-    serviceType: serviceType(d.modality),
+    serviceType: serviceType(d),
     status: busy ? 'busy' : 'free',
     start: s.start,
     end: s.end,
@@ -125,8 +125,7 @@ export function createSlotBook(firstDay: number, lastDay: number, nowMs: number)
           resourceType: 'Schedule',
           id: scheduleId(practice, d.kind),
           active: true,
-          ...(d.kind === DiaryKind.callBack ? { serviceCategory: callBackCategory } : {}),
-          serviceType: serviceType(d.modality),
+          serviceType: serviceType(d),
           actor: [performerOf(practice, d)],
           planningHorizon: { start: londonInstant(firstDay, 0), end: londonInstant(lastDay, hm(23, 59)) },
           comment: d.comment,
