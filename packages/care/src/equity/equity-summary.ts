@@ -11,15 +11,15 @@
  * Pure: facts and deciles in, plain data out. No record or reference access (request-load-and-equity.ts).
  */
 import {
-  ACCESS_NEED_GROUPS,
-  AGE_BANDS,
-  REQUEST_OUTCOMES,
-  REQUEST_ROUTES,
-  RequestRoute,
-  type AccessNeedGroup,
-  type AgeBand,
+  EQUITY_NEED_GROUPS,
+  EQUITY_AGE_BANDS,
+  EQUITY_OUTCOMES,
+  EQUITY_ROUTES,
+  EquityRoute,
+  type EquityNeedGroup,
+  type EquityAgeBand,
   type RequestFact,
-  type RequestOutcome,
+  type EquityOutcome,
 } from './request-facts.ts';
 
 /** A group needs at least this many requests before its share is compared with the practice's. */
@@ -34,12 +34,12 @@ export type ImdQuintile = (typeof IMD_QUINTILES)[number];
 export const EquityDimension = { age: 'age', imd: 'imd', need: 'need' } as const;
 export type EquityDimension = (typeof EquityDimension)[keyof typeof EquityDimension];
 
-export type EquityRouteCounts = Record<RequestRoute, number>;
-export type EquityOutcomeCounts = Record<RequestOutcome, number>;
+export type EquityRouteCounts = Record<EquityRoute, number>;
+export type EquityOutcomeCounts = Record<EquityOutcome, number>;
 
 export interface EquityGroup {
   dimension: EquityDimension;
-  group: AgeBand | ImdQuintile | AccessNeedGroup;
+  group: EquityAgeBand | ImdQuintile | EquityNeedGroup;
   total: number;
   byRoute: EquityRouteCounts;
   byOutcome: EquityOutcomeCounts;
@@ -68,8 +68,8 @@ export function quintileOf(decile: number | undefined): ImdQuintile {
   return String(Math.ceil(decile / 2)) as ImdQuintile;
 }
 
-const zeroRoutes = (): EquityRouteCounts => Object.fromEntries(REQUEST_ROUTES.map((r) => [r, 0])) as EquityRouteCounts;
-const zeroOutcomes = (): EquityOutcomeCounts => Object.fromEntries(REQUEST_OUTCOMES.map((o) => [o, 0])) as EquityOutcomeCounts;
+const zeroRoutes = (): EquityRouteCounts => Object.fromEntries(EQUITY_ROUTES.map((r) => [r, 0])) as EquityRouteCounts;
+const zeroOutcomes = (): EquityOutcomeCounts => Object.fromEntries(EQUITY_OUTCOMES.map((o) => [o, 0])) as EquityOutcomeCounts;
 
 interface Tally {
   total: number;
@@ -85,7 +85,7 @@ function count(tally: Tally, fact: RequestFact): void {
   tally.byOutcome[fact.outcome]++;
 }
 
-const shareOf = (tally: Tally): number | null => (tally.total === 0 ? null : tally.byRoute[RequestRoute.onlineSelf] / tally.total);
+const shareOf = (tally: Tally): number | null => (tally.total === 0 ? null : tally.byRoute[EquityRoute.onlineSelf] / tally.total);
 
 export const FLAG_RULE = `a group is flagged when it has at least ${MIN_REQUESTS_TO_FLAG} requests and its share made online by the person themselves is below half the share for all requests`;
 
@@ -97,9 +97,9 @@ export function summariseLoadAndEquity(facts: readonly RequestFact[], deciles: R
   const overall = newTally();
   const tallies = new Map<string, Tally>();
   const keys: [EquityDimension, string][] = [
-    ...AGE_BANDS.map((g): [EquityDimension, string] => [EquityDimension.age, g]),
+    ...EQUITY_AGE_BANDS.map((g): [EquityDimension, string] => [EquityDimension.age, g]),
     ...IMD_QUINTILES.map((g): [EquityDimension, string] => [EquityDimension.imd, g]),
-    ...ACCESS_NEED_GROUPS.map((g): [EquityDimension, string] => [EquityDimension.need, g]),
+    ...EQUITY_NEED_GROUPS.map((g): [EquityDimension, string] => [EquityDimension.need, g]),
   ];
   for (const [dimension, group] of keys) tallies.set(`${dimension}:${group}`, newTally());
   const tallyOf = (dimension: EquityDimension, group: string): Tally => tallies.get(`${dimension}:${group}`) as Tally;

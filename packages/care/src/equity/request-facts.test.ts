@@ -4,9 +4,6 @@ import type { Resource } from '@kindred/fhir';
 import {
   LSOA_EXTENSION,
   LSOA_SYSTEM,
-  ONLINE_REQUEST_CODE,
-  REQUEST_ROUTE_EXTENSION,
-  TASK_CODE_SYSTEM,
   ageBandOf,
   ageOn,
   lsoaOn,
@@ -14,6 +11,7 @@ import {
   requestFactOf,
   routeOf,
 } from './request-facts.ts';
+import { ONLINE_REQUEST_CODE, REQUEST_ROUTE_EXTENSION, TASK_CODE_SYSTEM, TRIAGE_OUTCOME_SYSTEM } from '../triage/triage-vocabulary.ts';
 
 const task = (extra: Partial<Resource> = {}): Resource => ({
   resourceType: 'Task',
@@ -37,6 +35,8 @@ describe('the facts of one request', () => {
   });
 
   it('the outcome from Task.output in whichever form it is coded, else open or no-outcome by status', () => {
+    // as recordOutcome writes it: the kind in the output's type, what was done in its value
+    expect(outcomeOf(task({ status: 'completed', output: [{ type: { coding: [{ system: TRIAGE_OUTCOME_SYSTEM, code: 'reply' }] }, valueString: 'book a blood test at the desk' }] }))).toBe('reply');
     expect(outcomeOf(task({ status: 'completed', output: [{ type: { text: 'outcome' }, valueCodeableConcept: { coding: [{ code: 'sign-post' }] } }] }))).toBe('sign-post');
     expect(outcomeOf(task({ status: 'completed', output: [{ type: { coding: [{ code: 'refer' }] }, valueReference: { reference: 'Organization/hospital' } }] }))).toBe('refer');
     expect(outcomeOf(task({ status: 'completed', output: [{ type: { text: 'appointment' }, valueReference: { reference: 'Appointment/a' } }, { type: { text: 'outcome' }, valueCode: 'book' }] }))).toBe('book');

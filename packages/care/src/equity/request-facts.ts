@@ -7,33 +7,31 @@
  */
 import type { Resource } from '@kindred/fhir';
 import { readAccessNeeds } from '../access-needs/access-needs.ts';
+import { REQUEST_ROUTE_EXTENSION, TRIAGE_OUTCOME_SYSTEM } from '../triage/triage-vocabulary.ts';
 
-export const TASK_CODE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/task-code';
-export const ONLINE_REQUEST_CODE = 'online-request';
-export const REQUEST_ROUTE_EXTENSION = 'https://kindred.health/fhir/StructureDefinition/request-route';
 export const LSOA_EXTENSION = 'https://kindred.health/fhir/StructureDefinition/lsoa';
 export const LSOA_SYSTEM = 'https://kindred.health/fhir/CodeSystem/lsoa-2021';
 
 /** How a request reached the practice (decision 0013, extension request-route); `unrecorded` when the Task does not say. */
-export const RequestRoute = { onlineSelf: 'online-self', onlineAssisted: 'online-assisted', phone: 'phone', inPerson: 'in-person', unrecorded: 'unrecorded' } as const;
-export type RequestRoute = (typeof RequestRoute)[keyof typeof RequestRoute];
-export const REQUEST_ROUTES: readonly RequestRoute[] = Object.values(RequestRoute);
+export const EquityRoute = { onlineSelf: 'online-self', onlineAssisted: 'online-assisted', phone: 'phone', inPerson: 'in-person', unrecorded: 'unrecorded' } as const;
+export type EquityRoute = (typeof EquityRoute)[keyof typeof EquityRoute];
+export const EQUITY_ROUTES: readonly EquityRoute[] = Object.values(EquityRoute);
 
 /**
  * What came of a request: the triage outcome recorded in `Task.output`, or `open` while it is
  * still being dealt with, or `no-outcome` when it was finished (or cancelled) without one.
  */
-export const RequestOutcome = { book: 'book', reply: 'reply', signPost: 'sign-post', refer: 'refer', close: 'close', open: 'open', noOutcome: 'no-outcome' } as const;
-export type RequestOutcome = (typeof RequestOutcome)[keyof typeof RequestOutcome];
-export const REQUEST_OUTCOMES: readonly RequestOutcome[] = Object.values(RequestOutcome);
+export const EquityOutcome = { book: 'book', reply: 'reply', signPost: 'sign-post', refer: 'refer', close: 'close', open: 'open', noOutcome: 'no-outcome' } as const;
+export type EquityOutcome = (typeof EquityOutcome)[keyof typeof EquityOutcome];
+export const EQUITY_OUTCOMES: readonly EquityOutcome[] = Object.values(EquityOutcome);
 
 /** Age at the request date, in the bands the view reports. */
-export const AgeBand = { child: '0-17', young: '18-39', middle: '40-64', older: '65-79', oldest: '80+', unknown: 'unknown' } as const;
-export type AgeBand = (typeof AgeBand)[keyof typeof AgeBand];
-export const AGE_BANDS: readonly AgeBand[] = Object.values(AgeBand);
+export const EquityAgeBand = { child: '0-17', young: '18-39', middle: '40-64', older: '65-79', oldest: '80+', unknown: 'unknown' } as const;
+export type EquityAgeBand = (typeof EquityAgeBand)[keyof typeof EquityAgeBand];
+export const EQUITY_AGE_BANDS: readonly EquityAgeBand[] = Object.values(EquityAgeBand);
 
 /** The access needs the view counts by; a person may have several, or `none`. */
-export const AccessNeedGroup = {
+export const EquityNeedGroup = {
   noInternet: 'no-internet',
   interpreter: 'interpreter',
   bsl: 'bsl',
@@ -42,24 +40,24 @@ export const AccessNeedGroup = {
   none: 'none',
   unknown: 'unknown',
 } as const;
-export type AccessNeedGroup = (typeof AccessNeedGroup)[keyof typeof AccessNeedGroup];
-export const ACCESS_NEED_GROUPS: readonly AccessNeedGroup[] = Object.values(AccessNeedGroup);
+export type EquityNeedGroup = (typeof EquityNeedGroup)[keyof typeof EquityNeedGroup];
+export const EQUITY_NEED_GROUPS: readonly EquityNeedGroup[] = Object.values(EquityNeedGroup);
 
 export interface RequestFact {
   taskId: string;
-  route: RequestRoute;
-  outcome: RequestOutcome;
-  ageBand: AgeBand;
+  route: EquityRoute;
+  outcome: EquityOutcome;
+  ageBand: EquityAgeBand;
   /** the 2021 LSOA of the person's address at the request date, when recorded */
   lsoaCode?: string;
   /** `unknown` alone when the person's record could not be read */
-  needs: readonly AccessNeedGroup[];
+  needs: readonly EquityNeedGroup[];
 }
 
 /** Task statuses of a request still being dealt with (http://hl7.org/fhir/R4/valueset-task-status.html). */
 const OPEN_STATUSES: ReadonlySet<string> = new Set(['draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold']);
-const OUTCOME_CODES: ReadonlySet<string> = new Set([RequestOutcome.book, RequestOutcome.reply, RequestOutcome.signPost, RequestOutcome.refer, RequestOutcome.close]);
-const ROUTE_CODES: ReadonlySet<string> = new Set([RequestRoute.onlineSelf, RequestRoute.onlineAssisted, RequestRoute.phone, RequestRoute.inPerson]);
+const OUTCOME_CODES: ReadonlySet<string> = new Set([EquityOutcome.book, EquityOutcome.reply, EquityOutcome.signPost, EquityOutcome.refer, EquityOutcome.close]);
+const ROUTE_CODES: ReadonlySet<string> = new Set([EquityRoute.onlineSelf, EquityRoute.onlineAssisted, EquityRoute.phone, EquityRoute.inPerson]);
 
 interface Coding {
   system?: string;
@@ -73,7 +71,6 @@ interface Extension {
 interface TaskOutput {
   type?: { coding?: Coding[]; text?: string };
   valueCode?: string;
-  valueString?: string;
   valueCodeableConcept?: { coding?: Coding[] };
   valueCoding?: Coding;
 }
@@ -86,30 +83,33 @@ interface Address {
 const arrayOf = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 
 /** The route from the Task's request-route extension (valueCode, or valueCoding.code). */
-export function routeOf(task: Resource): RequestRoute {
+export function routeOf(task: Resource): EquityRoute {
   const route = arrayOf<Extension>(task.extension).find((e) => e.url === REQUEST_ROUTE_EXTENSION);
   const code = route?.valueCode ?? route?.valueCoding?.code;
-  return code !== undefined && ROUTE_CODES.has(code) ? (code as RequestRoute) : RequestRoute.unrecorded;
+  return code !== undefined && ROUTE_CODES.has(code) ? (code as EquityRoute) : EquityRoute.unrecorded;
 }
 
 /**
  * The outcome from `Task.output` (http://hl7.org/fhir/R4/task-definitions.html#Task.output): the
- * first output whose value (a code, a Coding, a CodeableConcept or a string) or whose type is one of
- * book, reply, sign-post, refer or close.
+ * output typed with a triage-outcome code (as recordOutcome writes it), else the first output whose
+ * coded value or type is one of book, reply, sign-post, refer or close.
  */
-export function outcomeOf(task: Resource): RequestOutcome {
-  for (const output of arrayOf<TaskOutput>(task.output)) {
+export function outcomeOf(task: Resource): EquityOutcome {
+  const outputs = arrayOf<TaskOutput>(task.output);
+  const isOutcome = (code: string | undefined): code is EquityOutcome => code !== undefined && OUTCOME_CODES.has(code);
+  const triage = outputs.flatMap((o) => arrayOf<Coding>(o.type?.coding)).find((c) => c.system === TRIAGE_OUTCOME_SYSTEM && isOutcome(c.code));
+  if (triage?.code !== undefined) return triage.code as EquityOutcome;
+  for (const output of outputs) {
     const candidates = [
       output.valueCode,
-      output.valueString,
       output.valueCoding?.code,
       ...arrayOf<Coding>(output.valueCodeableConcept?.coding).map((c) => c.code),
       ...arrayOf<Coding>(output.type?.coding).map((c) => c.code),
     ];
-    const found = candidates.find((code): code is string => code !== undefined && OUTCOME_CODES.has(code));
-    if (found !== undefined) return found as RequestOutcome;
+    const found = candidates.find(isOutcome);
+    if (found !== undefined) return found;
   }
-  return typeof task.status === 'string' && OPEN_STATUSES.has(task.status) ? RequestOutcome.open : RequestOutcome.noOutcome;
+  return typeof task.status === 'string' && OPEN_STATUSES.has(task.status) ? EquityOutcome.open : EquityOutcome.noOutcome;
 }
 
 /** Whole years from a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) to the day `on` (YYYY-MM-DD); undefined when unreadable. */
@@ -125,13 +125,13 @@ export function ageOn(birthDate: unknown, on: string): number | undefined {
   return age >= 0 ? age : undefined;
 }
 
-export function ageBandOf(age: number | undefined): AgeBand {
-  if (age === undefined) return AgeBand.unknown;
-  if (age < 18) return AgeBand.child;
-  if (age < 40) return AgeBand.young;
-  if (age < 65) return AgeBand.middle;
-  if (age < 80) return AgeBand.older;
-  return AgeBand.oldest;
+export function ageBandOf(age: number | undefined): EquityAgeBand {
+  if (age === undefined) return EquityAgeBand.unknown;
+  if (age < 18) return EquityAgeBand.child;
+  if (age < 40) return EquityAgeBand.young;
+  if (age < 65) return EquityAgeBand.middle;
+  if (age < 80) return EquityAgeBand.older;
+  return EquityAgeBand.oldest;
 }
 
 /**
@@ -151,16 +151,16 @@ export function lsoaOn(patient: Resource, on: string): string | undefined {
 }
 
 /** The access need groups of a person, from their recorded profile (readAccessNeeds). */
-export function accessNeedGroupsOf(patient: Resource): AccessNeedGroup[] {
+export function accessNeedGroupsOf(patient: Resource): EquityNeedGroup[] {
   const needs = readAccessNeeds(patient);
-  const groups: AccessNeedGroup[] = [
-    ...(needs.noInternet ? [AccessNeedGroup.noInternet] : []),
-    ...(needs.interpreterRequired ? [AccessNeedGroup.interpreter] : []),
-    ...(needs.bsl ? [AccessNeedGroup.bsl] : []),
-    ...(needs.easyRead || needs.largePrint ? [AccessNeedGroup.easyReadOrLargePrint] : []),
-    ...(needs.hearingLoss || needs.sightLoss ? [AccessNeedGroup.hearingOrSightLoss] : []),
+  const groups: EquityNeedGroup[] = [
+    ...(needs.noInternet ? [EquityNeedGroup.noInternet] : []),
+    ...(needs.interpreterRequired ? [EquityNeedGroup.interpreter] : []),
+    ...(needs.bsl ? [EquityNeedGroup.bsl] : []),
+    ...(needs.easyRead || needs.largePrint ? [EquityNeedGroup.easyReadOrLargePrint] : []),
+    ...(needs.hearingLoss || needs.sightLoss ? [EquityNeedGroup.hearingOrSightLoss] : []),
   ];
-  return groups.length > 0 ? groups : [AccessNeedGroup.none];
+  return groups.length > 0 ? groups : [EquityNeedGroup.none];
 }
 
 /** The day of the request (Task.authoredOn, else when it was last changed), as YYYY-MM-DD. */
@@ -177,8 +177,8 @@ export function requestFactOf(task: Resource, patient: Resource | undefined): Re
     taskId: task.id ?? '',
     route: routeOf(task),
     outcome: outcomeOf(task),
-    ageBand: patient !== undefined && day !== undefined ? ageBandOf(ageOn(patient.birthDate, day)) : AgeBand.unknown,
+    ageBand: patient !== undefined && day !== undefined ? ageBandOf(ageOn(patient.birthDate, day)) : EquityAgeBand.unknown,
     ...(lsoaCode !== undefined ? { lsoaCode } : {}),
-    needs: patient !== undefined ? accessNeedGroupsOf(patient) : [AccessNeedGroup.unknown],
+    needs: patient !== undefined ? accessNeedGroupsOf(patient) : [EquityNeedGroup.unknown],
   };
 }

@@ -10,7 +10,8 @@ import { AREA, accessOf } from '@kindred/access/testing';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import type { EquityGroup } from './equity-summary.ts';
-import { LSOA_EXTENSION, LSOA_SYSTEM, ONLINE_REQUEST_CODE, REQUEST_ROUTE_EXTENSION, TASK_CODE_SYSTEM } from './request-facts.ts';
+import { ONLINE_REQUEST_CODE, REQUEST_ROUTE_EXTENSION, TASK_CODE_SYSTEM, TRIAGE_OUTCOME_SYSTEM } from '../triage/triage-vocabulary.ts';
+import { LSOA_EXTENSION, LSOA_SYSTEM } from './request-facts.ts';
 import { requestLoadAndEquity } from './request-load-and-equity.ts';
 
 const backends = await testBackends();
@@ -39,7 +40,7 @@ function request(id: string, patientId: string, route: string, authoredOn: strin
     owner: { reference: options.owner ?? 'Organization/gp-north' },
     authoredOn,
     extension: [{ url: REQUEST_ROUTE_EXTENSION, valueCode: route }],
-    ...(options.outcome !== undefined ? { output: [{ type: { text: 'outcome' }, valueCodeableConcept: { coding: [{ system: 'https://kindred.health/fhir/CodeSystem/request-outcome', code: options.outcome }] } }] } : {}),
+    ...(options.outcome !== undefined ? { output: [{ type: { coding: [{ system: TRIAGE_OUTCOME_SYSTEM, code: options.outcome }] }, valueString: 'what was done' }] } : {}),
   };
 }
 

@@ -12,7 +12,8 @@
 import { FhirError, parseSearchRequest, type Resource, type SearchRequest } from '@kindred/fhir';
 import type { ReferenceTables, Repository } from '@kindred/store';
 import { summariseLoadAndEquity, type LoadAndEquity } from './equity-summary.ts';
-import { ONLINE_REQUEST_CODE, TASK_CODE_SYSTEM, requestFactOf, type RequestFact } from './request-facts.ts';
+import { ONLINE_REQUEST_CODE, TASK_CODE_SYSTEM } from '../triage/triage-vocabulary.ts';
+import { requestFactOf, type RequestFact } from './request-facts.ts';
 
 export interface LoadAndEquityQuery {
   /** the practice or clinic: its Organization id */
