@@ -7,3 +7,4 @@ export * from './access-needs/index.ts';
 export * from './triage/index.ts';
 export * from './booking/index.ts';
 export * from './equity/index.ts';
+export * from './requests/index.ts';
