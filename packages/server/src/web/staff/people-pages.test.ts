@@ -17,7 +17,7 @@ const patient = (id: string, family: string, extra: Record<string, unknown> = {}
     identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
     address: [{ use: 'home', line: ['1 High Street'], postalCode: 'LS1 1AA' }],
     ...extra,
-  }) as StoredResource;
+  });
 
 const now = Date.parse('2026-11-21T12:00:00Z');
 

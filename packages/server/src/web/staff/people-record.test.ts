@@ -95,8 +95,7 @@ for (const backend of backends) {
 
     it('a member of staff of another practice cannot open the person', async () => {
       const error = await readPersonRecord(await as('otherGpClinician'), 'alice').catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: expect.any(Number) });
-      expect([403, 404]).toContain((error as { status: number }).status);
+      expect([403, 404]).toContain((error as { status?: number }).status);
     });
 
     it('finds people by name as the policy allows, and by NHS number', async () => {
