@@ -16,6 +16,10 @@ export interface HomePageModel {
   counts: Readonly<Record<string, number>>;
   /** the command that prints a token for this server's store, e.g. "npx kindred token --data ./area" */
   tokenCommand: string;
+  /** the web app's front door, when sign-in is on */
+  webApp?: boolean;
+  /** a demo server's accounts section (kindred serve --demo) */
+  demoAccounts?: SafeHtml;
 }
 
 const numberFormat = new Intl.NumberFormat('en-GB');
@@ -55,6 +59,8 @@ export function renderHomePage(model: HomePageModel): string {
   const main = html`
       <h1>Kindred is running</h1>
       <p class="nhsuk-lede-text">This is a shared care record: a FHIR server that health and care services use to read and write one record together.</p>
+      ${model.webApp === true ? html`<p><a class="nhsuk-button" href="/app" draggable="false">Sign in to Kindred</a></p><p>People, carers, staff and volunteers sign in to the web app. Apps use the FHIR API below.</p>` : html``}
+      ${model.demoAccounts ?? html``}
 
       <dl class="nhsuk-summary-list">
         <div class="nhsuk-summary-list__row">

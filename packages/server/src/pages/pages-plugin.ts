@@ -12,6 +12,7 @@ import { FHIR_VERSION } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
 import { fhirBaseUrl } from '../http/base-url.ts';
+import { demoAccountsSection, readDemoAccounts } from './demo-accounts.ts';
 import { renderHomePage } from './home-page.ts';
 
 const require = createRequire(import.meta.url);
@@ -63,7 +64,10 @@ export function pagesPlugin(settings: AppSettings) {
 
     app.get('/', async (request, reply) => {
       const counts = await currentCounts();
+      const demoAccounts = settings.demo ? demoAccountsSection(await readDemoAccounts(settings.store.settings), Date.now()) : undefined;
       const page = renderHomePage({
+        webApp: settings.signIn !== undefined,
+        ...(demoAccounts !== undefined ? { demoAccounts } : {}),
         tokenCommand: settings.tokenCommand,
         version: settings.version,
         fhirVersion: FHIR_VERSION,

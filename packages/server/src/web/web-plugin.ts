@@ -18,6 +18,7 @@ import { html } from '../pages/html.ts';
 import { renderBadRequestPage, renderNotFoundPage, renderServerErrorPage } from '../pages/error-pages.ts';
 import { sendPage } from '../pages/pages-plugin.ts';
 import { personRoutes } from './person/person-routes.ts';
+import { assistedRequestRoutes } from './shared/assisted-request-routes.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
 import { volunteerRoutes } from './volunteer/volunteer-routes.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage, type WebPageFrame, type WebViewer } from './web-layout.ts';
@@ -149,12 +150,14 @@ export function webPlugin(settings: AppSettings) {
       await pages.register(personRoutes(deps));
       await pages.register(staffRoutes(deps));
       await pages.register(volunteerRoutes(deps));
+      await pages.register(assistedRequestRoutes(deps, FrontDoor.staff));
+      await pages.register(assistedRequestRoutes(deps, FrontDoor.volunteer));
     });
   };
 }
 
 function fhirErrorPage(error: FhirError): string {
-  if (error.status === 403) return problemPage('You do not have access to this', 'Your role does not let you see or change this. If you need it, ask a colleague who has access or your organisation’s privacy officer.');
+  if (error.status === 403) return problemPage('You do not have access to this', `${error.message} If you need it, ask a colleague who has access or your organisation’s privacy officer.`);
   if (error.status === 404 || error.status === 410) return renderNotFoundPage();
   if (error.status === 409 || error.status === 412) return problemPage('Someone else changed this at the same time', 'Go back and reload the page to see their change, then try again.');
   return problemPage('Sorry, that could not be done', error.message);
