@@ -21,6 +21,7 @@ import {
   MODALITY_GIVEN_EXTENSION,
   REBOOKED_AS_EXTENSION,
   assertModality,
+  idIn,
   modalityCoding,
   modalityOf,
   type Modality,
@@ -115,6 +116,10 @@ export async function bookAppointment(repository: Repository, ledger: SlotLedger
   }
 }
 
+function participantsOf(appointment: Resource): AppointmentParticipant[] {
+  return Array.isArray(appointment.participant) ? (appointment.participant as AppointmentParticipant[]) : [];
+}
+
 function slotIdsOf(appointment: Resource): string[] {
   const slots = Array.isArray(appointment.slot) ? (appointment.slot as { reference?: string }[]) : [];
   return slots.flatMap((s) => (s.reference?.startsWith('Slot/') ? [s.reference.slice(5)] : []));
@@ -140,10 +145,9 @@ async function cancel(repository: Repository, ledger: SlotLedger, appointmentId:
   return resource;
 }
 
-export interface RebookRequest extends Omit<BookingRequest, 'slotId'> {
+export interface RebookRequest extends Omit<BookingRequest, 'patientId'> {
+  /** the appointment to move; the new one is for the same person */
   appointmentId: string;
-  /** the new time */
-  slotId: string;
 }
 
 /**
@@ -155,8 +159,10 @@ export async function rebookAppointment(repository: Repository, ledger: SlotLedg
   if (!ACTIVE.has(String(old.status))) {
     throw new FhirError('CONFLICT', `Appointment/${request.appointmentId} is ${String(old.status)}; only a booked appointment can be rebooked.`);
   }
+  const patientId = idIn(participantsOf(old).find((p) => p.actor?.reference?.startsWith('Patient/'))?.actor?.reference, 'Patient');
+  if (patientId === undefined) throw new FhirError('UNPROCESSABLE', `Appointment/${request.appointmentId} has no patient to book again.`);
   const { appointmentId, ...booking } = request;
-  const booked = await bookAppointment(repository, ledger, booking);
+  const booked = await bookAppointment(repository, ledger, { ...booking, patientId });
   try {
     const cancelled = await cancel(repository, ledger, appointmentId, 'rebooked', request.bookedBy, [{ url: REBOOKED_AS_EXTENSION, valueReference: { reference: `Appointment/${booked.id}` } }]);
     return { cancelled, booked };

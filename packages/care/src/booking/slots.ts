@@ -69,14 +69,14 @@ export interface FreeSlotQuery {
   count: number;
 }
 
-/** The Schedules of an organisation: its own, and those of its practitioner roles and healthcare services. */
+/** The Schedules of an organisation: those of its practitioner roles and healthcare services (Schedule.actor cannot be an Organization). */
 export async function schedulesOf(repository: Repository, organisationId: string): Promise<string[]> {
   const search = (type: string, params: [string, string][]) => repository.search(parseSearchRequest(type, params, { handling: 'strict' }));
   const [roles, services] = await Promise.all([
     search('PractitionerRole', [['organization', `Organization/${organisationId}`], ['_count', '1000']]),
     search('HealthcareService', [['organization', `Organization/${organisationId}`], ['_count', '1000']]),
   ]);
-  const actors = [`Organization/${organisationId}`, ...roles.matches.map((r) => `PractitionerRole/${r.id}`), ...services.matches.map((s) => `HealthcareService/${s.id}`)];
+  const actors = [...roles.matches.map((r) => `PractitionerRole/${r.id}`), ...services.matches.map((s) => `HealthcareService/${s.id}`)];
   const schedules = await search('Schedule', [['actor', actors.join(',')], ['_count', '1000']]);
   return schedules.matches.filter((s) => s.active !== false).map((s) => s.id);
 }

@@ -13,6 +13,7 @@ import {
   CONCERNING_ANSWER_EXTENSION,
   RED_FLAG_EXTENSION,
   SUBMITTED_BY_EXTENSION,
+  URGENT_ANSWER_EXTENSION,
   SUBMITTED_FOR_REASON_EXTENSION,
   categoryOf,
   extensionOf,
@@ -74,18 +75,26 @@ export function ageAt(birthDate: unknown, now: number): number | undefined {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
+interface Extension {
+  url?: string;
+  valueString?: string;
+  valueBoolean?: boolean;
+  valueCoding?: { code?: string };
+}
+
 interface Item {
   linkId?: string;
   text?: string;
   answer?: Record<string, unknown>[];
   item?: Item[];
-  extension?: unknown[];
+  extension?: Extension[];
 }
 
 function answerText(answer: Record<string, unknown>): string {
   for (const [key, value] of Object.entries(answer)) {
     if (!key.startsWith('value')) continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value === true ? 'Yes' : value === false ? 'No' : value);
+    if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
     const coding = value as { display?: string; code?: string };
     if (typeof coding.display === 'string') return coding.display;
     if (typeof coding.code === 'string') return coding.code;
@@ -93,19 +102,47 @@ function answerText(answer: Record<string, unknown>): string {
   return '';
 }
 
-/** Answers in the QuestionnaireResponse whose item the form marks as concerning or as a red flag. */
-export function concerningAnswers(response: Resource | undefined): ConcerningAnswer[] {
+/** an answer's plain value, to compare with the form's urgent-answer extension */
+function answerValue(answer: Record<string, unknown>): unknown {
+  const entry = Object.entries(answer).find(([key]) => key.startsWith('value'));
+  const value = entry?.[1];
+  return typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : value;
+}
+
+function questionsOf(questionnaire: Resource | undefined): Map<string, Item> {
+  const byLinkId = new Map<string, Item>();
+  const walk = (items: Item[] | undefined) => {
+    for (const item of items ?? []) {
+      if (item.linkId !== undefined) byLinkId.set(item.linkId, item);
+      walk(item.item);
+    }
+  };
+  walk(Array.isArray(questionnaire?.item) ? (questionnaire.item as Item[]) : undefined);
+  return byLinkId;
+}
+
+/**
+ * The answers to highlight: a yes to a red-flag question, an answer the form marks as urgent
+ * (the urgent-answer extension on its question), or an answer marked concerning in the response.
+ */
+export function concerningAnswers(response: Resource | undefined, questionnaire?: Resource): ConcerningAnswer[] {
+  const questions = questionsOf(questionnaire);
   const found: ConcerningAnswer[] = [];
   const walk = (items: Item[] | undefined) => {
     for (const item of items ?? []) {
-      const concerning = extensionOf(item as Record<string, unknown>, CONCERNING_ANSWER_EXTENSION)?.valueBoolean === true;
-      const redFlag = extensionOf(item as Record<string, unknown>, RED_FLAG_EXTENSION)?.valueString;
-      const answers = (item.answer ?? []).map(answerText).filter((a) => a !== '' && a !== 'No');
-      if ((concerning || redFlag !== undefined) && answers.length > 0) {
-        found.push({ question: item.text ?? item.linkId ?? '', answer: answers.join(', '), ...(redFlag !== undefined ? { redFlag } : {}) });
+      const question = item.linkId !== undefined ? questions.get(item.linkId) : undefined;
+      const extensions = [...(item.extension ?? []), ...(question?.extension ?? [])];
+      const redFlag = extensions.find((e) => e.url === RED_FLAG_EXTENSION)?.valueString;
+      const urgent = extensions.find((e) => e.url === URGENT_ANSWER_EXTENSION);
+      const urgentValue = urgent?.valueBoolean ?? urgent?.valueCoding?.code ?? urgent?.valueString;
+      const marked = extensions.some((e) => e.url === CONCERNING_ANSWER_EXTENSION && e.valueBoolean === true);
+      const answers = item.answer ?? [];
+      const hit = answers.filter((a) => marked || (redFlag !== undefined && answerValue(a) === true) || (urgent !== undefined && answerValue(a) === urgentValue));
+      if (hit.length > 0) {
+        found.push({ question: item.text ?? question?.text ?? item.linkId ?? '', answer: hit.map(answerText).join(', '), ...(redFlag !== undefined ? { redFlag } : {}) });
       }
       walk(item.item);
-      for (const answer of item.answer ?? []) walk((answer as { item?: Item[] }).item);
+      for (const answer of answers) walk((answer as { item?: Item[] }).item);
     }
   };
   walk(Array.isArray(response?.item) ? (response.item as Item[]) : undefined);
@@ -121,6 +158,8 @@ export interface RowContext {
   now: number;
   /** resources by "Type/id": the included Patients, QuestionnaireResponses and carers */
   byReference: ReadonlyMap<string, StoredResource>;
+  /** the forms the responses answer, by their canonical ("url|version", or "url") */
+  questionnaires?: ReadonlyMap<string, StoredResource>;
 }
 
 export function inboxRow(task: StoredResource, context: RowContext): InboxRow {
@@ -151,7 +190,7 @@ export function inboxRow(task: StoredResource, context: RowContext): InboxRow {
     ...(route !== undefined ? { route } : {}),
     ...(submittedBy !== undefined ? { submittedBy: { ...submittedBy } } : {}),
     ...(submittedForReason !== undefined ? { submittedForReason } : {}),
-    concerningAnswers: concerningAnswers(response),
+    concerningAnswers: concerningAnswers(response, typeof response?.questionnaire === 'string' ? context.questionnaires?.get(response.questionnaire) : undefined),
     ...(owner.reference?.startsWith('PractitionerRole/') ? { assignedTo: { reference: owner.reference, ...(owner.display !== undefined ? { display: owner.display } : {}) } } : {}),
     ...(typeof task.authoredOn === 'string' ? { authoredOn: task.authoredOn } : {}),
     ...(respondBy !== undefined ? { respondBy } : {}),

@@ -115,6 +115,21 @@ async function carersOf(repository: Repository, patients: readonly StoredResourc
   return (await repository.search(parseSearchRequest('RelatedPerson', [['_id', ids.join(',')], ['_count', String(ids.length)]], { handling: 'strict' }))).matches;
 }
 
+/** The forms the page's responses answer, by canonical ("url|version"), read once per url. */
+async function questionnairesOf(repository: Repository, responses: readonly StoredResource[]): Promise<Map<string, StoredResource>> {
+  const canonicals = [...new Set(responses.map((r) => r.questionnaire).filter((q): q is string => typeof q === 'string'))];
+  const urls = [...new Set(canonicals.map((c) => c.split('|')[0] ?? c))];
+  const found = new Map<string, StoredResource>();
+  for (const url of urls) {
+    const forms = await repository.search(parseSearchRequest('Questionnaire', [['url', url], ['_count', '100']], { handling: 'strict' }));
+    for (const form of forms.matches) {
+      found.set(`${url}|${String(form.version)}`, form);
+      if (!found.has(url)) found.set(url, form);
+    }
+  }
+  return found;
+}
+
 export async function listInbox(repository: Repository, query: InboxQuery): Promise<InboxPage> {
   const count = query.count ?? 25;
   if (!Number.isInteger(count) || count < 1 || count > 200) throw new FhirError('INVALID_REQUEST', `count must be a whole number from 1 to 200; it was ${count}.`, { expression: ['count'] });
@@ -159,7 +174,8 @@ export async function listInbox(repository: Repository, query: InboxQuery): Prom
 
   const patients = [...related.values()].filter((r) => r.resourceType === 'Patient');
   for (const carer of await carersOf(repository, patients)) related.set(`RelatedPerson/${carer.id}`, carer);
-  const rows = picked.map((task) => inboxRow(task, { now: query.now, byReference: related })).sort(inboxOrder);
+  const questionnaires = await questionnairesOf(repository, [...related.values()].filter((r) => r.resourceType === 'QuestionnaireResponse'));
+  const rows = picked.map((task) => inboxRow(task, { now: query.now, byReference: related, questionnaires })).sort(inboxOrder);
   return { rows, ...(next !== undefined && next.s < searches.length ? { nextCursor: encode(next) } : {}) };
 }
 

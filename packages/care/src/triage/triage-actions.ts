@@ -11,7 +11,7 @@
 import { FhirError, type Resource, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import type { Reference } from '../messaging/send-message.ts';
-import { TRIAGE_OUTCOME_SYSTEM, isOnlineRequest, isOpen } from './triage-vocabulary.ts';
+import { REQUEST_STAGE_SYSTEM, TRIAGE_OUTCOME_SYSTEM, isOnlineRequest, isOpen } from './triage-vocabulary.ts';
 
 export const OutcomeKind = { book: 'book', reply: 'reply', signPost: 'sign-post', refer: 'refer', close: 'close' } as const;
 export type OutcomeKind = (typeof OutcomeKind)[keyof typeof OutcomeKind];
@@ -35,14 +35,16 @@ export interface TriageOutcome {
   now?: number;
 }
 
-/** What the person sees of each outcome (Task.businessStatus). */
-const SEEN_BY_PERSON: Record<OutcomeKind, string> = {
-  book: 'Appointment booked',
-  reply: 'We have replied',
-  'sign-post': 'We have suggested another service',
-  refer: 'Referred to another service',
-  close: 'Closed',
+/** What the person sees of each outcome (Task.businessStatus, the request-stage codes of requests/). */
+const SEEN_BY_PERSON: Record<OutcomeKind, { code: string; text: string }> = {
+  book: { code: 'booked', text: 'Appointment booked' },
+  reply: { code: 'replied', text: 'We have replied' },
+  'sign-post': { code: 'closed', text: 'We have suggested another service' },
+  refer: { code: 'closed', text: 'Referred to another service' },
+  close: { code: 'closed', text: 'Closed' },
 };
+
+const stage = (seen: { code: string; text: string }) => ({ coding: [{ system: REQUEST_STAGE_SYSTEM, code: seen.code }], text: seen.text });
 
 const OUTCOME_WORDS: Record<OutcomeKind, string> = { book: 'Book', reply: 'Reply', 'sign-post': 'Sign-post', refer: 'Refer', close: 'Close' };
 
@@ -91,6 +93,7 @@ export async function assignRequest(repository: Repository, taskId: string, owne
       ...task,
       owner: { reference: ownerReference },
       status: assigned && (task.status === 'requested' || task.status === 'received') ? 'accepted' : task.status,
+      ...(assigned ? { businessStatus: stage({ code: 'triaged', text: 'Being looked at' }) } : {}),
       lastModified: new Date(now).toISOString(),
     },
     expectedVersion,
@@ -152,7 +155,7 @@ export async function recordOutcome(repository: Repository, taskId: string, outc
     {
       ...task,
       status: 'completed',
-      businessStatus: { text: SEEN_BY_PERSON[outcome.kind] },
+      businessStatus: stage(SEEN_BY_PERSON[outcome.kind]),
       ...(reason !== undefined && reason !== '' ? { statusReason: { text: reason } } : {}),
       output: [...outputs, output],
       ...(outcome.by !== undefined ? { note: [...notes, { authorReference: { ...outcome.by }, time: now, text: `Outcome: ${OUTCOME_WORDS[outcome.kind]}${reason ? ` (${reason})` : ''}` }] } : {}),

@@ -1,29 +1,37 @@
 /**
- * The codes and extension urls of a submitted online request (decision 0013): the Task with code
- * `online-request`, its route, category and who submitted it, and the small pure readers triage
- * uses on it. Constants and readers only: no record access.
+ * What triage reads of a submitted online request (decision 0013): the Task with code
+ * `online-request`, its route, category, respond-by and urgency, in the words of requests/
+ * (request-vocabulary.ts, re-exported here for triage's own modules), and triage's own codes: the
+ * outcome in Task.output. Constants and pure readers only: no record access.
  */
 import type { Resource } from '@kindred/fhir';
+import {
+  ONLINE_REQUEST_CODE,
+  REQUEST_CATEGORY_EXTENSION,
+  REQUEST_ROUTE_EXTENSION,
+  RequestRoute,
+  TASK_CODE_SYSTEM,
+  type RequestCategory,
+} from '../requests/request-vocabulary.ts';
 
-export const TASK_CODE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/task-code';
-export const ONLINE_REQUEST_CODE = 'online-request';
+export {
+  ONLINE_REQUEST_CODE,
+  RED_FLAG_EXTENSION,
+  REQUEST_CATEGORY_EXTENSION,
+  REQUEST_ROUTE_EXTENSION,
+  REQUEST_STAGE_SYSTEM,
+  RequestCategory,
+  RequestRoute,
+  SUBMITTED_BY_EXTENSION,
+  SUBMITTED_FOR_REASON_EXTENSION,
+  TASK_CODE_SYSTEM,
+  URGENT_ANSWER_EXTENSION,
+} from '../requests/request-vocabulary.ts';
 
-const SD = 'https://kindred.health/fhir/StructureDefinition';
-export const REQUEST_ROUTE_EXTENSION = `${SD}/request-route`;
-export const SUBMITTED_BY_EXTENSION = `${SD}/submitted-by`;
-export const SUBMITTED_FOR_REASON_EXTENSION = `${SD}/submitted-for-reason`;
-export const REQUEST_CATEGORY_EXTENSION = `${SD}/request-category`;
-export const RED_FLAG_EXTENSION = `${SD}/red-flag`;
-/** on a QuestionnaireResponse item: an answer the form marks as concerning (not a red-flag exit) */
-export const CONCERNING_ANSWER_EXTENSION = `${SD}/concerning-answer`;
+/** on a QuestionnaireResponse item: an answer marked as concerning (besides the form's urgent answers and red flags) */
+export const CONCERNING_ANSWER_EXTENSION = 'https://kindred.health/fhir/StructureDefinition/concerning-answer';
 /** the outcome in Task.output (http://hl7.org/fhir/R4/task-definitions.html#Task.output) */
 export const TRIAGE_OUTCOME_SYSTEM = 'https://kindred.health/fhir/CodeSystem/triage-outcome';
-
-export const RequestCategory = { admin: 'admin', medical: 'medical' } as const;
-export type RequestCategory = (typeof RequestCategory)[keyof typeof RequestCategory];
-
-export const RequestRoute = { onlineSelf: 'online-self', onlineAssisted: 'online-assisted', phone: 'phone', inPerson: 'in-person' } as const;
-export type RequestRoute = (typeof RequestRoute)[keyof typeof RequestRoute];
 
 /** The Task statuses of a request still waiting for the practice (http://hl7.org/fhir/R4/valueset-task-status.html). */
 export const OPEN_STATUSES = ['requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold'] as const;
