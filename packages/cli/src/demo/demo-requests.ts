@@ -218,7 +218,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     const online = route === RequestRoute.onlineSelf || route === RequestRoute.onlineAssisted;
 
     // A red-flag exit: the form stopped and said what to do now; no request is made.
-    if (online && category === 'medical' && random.chance(0.02)) {
+    if (!isOpen && online && category === 'medical' && random.chance(0.02)) {
       const flags: readonly { linkId: string; advice: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
       const flag = random.pick(flags);
       resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random, { linkId: flag.linkId, advice: flag.advice }));
