@@ -8,9 +8,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web-context.ts';
 import { bookingRoutes } from './booking-routes.ts';
+import { inboxRoutes } from './inbox-routes.ts';
+import { requestRoutes } from './request-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
   return async function staffPages(app: FastifyInstance): Promise<void> {
+    await app.register(inboxRoutes(deps));
+    await app.register(requestRoutes(deps));
     await app.register(bookingRoutes(deps));
   };
 }
