@@ -3,14 +3,19 @@
  * API, the web pages and the background job worker — until interrupted, then shuts down cleanly
  * (in-flight requests finish, the database closes).
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ensureRequestQuestionnaire } from '@kindred/care';
+import type { Store } from '@kindred/store';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
 import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker, type SignInConfig } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
+import { createDemoArea } from '../demo/index.ts';
+import { createProgress, formatCount } from '../progress.ts';
 
 export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--base-url URL] [--database-url URL] [--log-requests] [--access-policy FILE]
-              [--sign-in on|off] [--trust-proxy]
+              [--sign-in on|off] [--trust-proxy] [--demo [--demo-people N] [--imd FILE]]
 
   Starts Kindred: the FHIR R4 API at /fhir and the home page at /. Defaults: the embedded SQLite
   database in ./data, port 8080 (or PORT), host localhost. --base-url sets the public address when
@@ -21,7 +26,43 @@ export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--b
   accounts and apps added with \`kindred user add\` and \`kindred client add\`) is on unless
   --sign-in off (or KINDRED_SIGN_IN=off); it needs the public address (--base-url, or the port).
   --trust-proxy (or KINDRED_TRUST_PROXY=1) takes the client's address from X-Forwarded-For, for
-  Kindred behind a load balancer (sign-in rate limits and the audit trail count by address).`;
+  Kindred behind a load balancer (sign-in rate limits and the audit trail count by address).
+  --demo (what \`npm start\` uses) fills an empty store with the demo area first (300 people, or
+  --demo-people N; their deprivation from the IMD file given with --imd or KINDRED_IMD_FILE, or the
+  copy beside the project when there is one) and lists the demo accounts on the home page.`;
+
+/** Where the published IMD LSOA file is looked for when none is given: the copy beside the project, when there is one. */
+const IMD_BESIDE_PROJECT = '../shared/data/imd/imd2025_england_lsoa21_rank_decile.csv';
+
+/** The demo area in an empty store (or the one already there); false when the store holds other data. */
+async function prepareDemo(store: Store, people: number, imdFile: string | undefined): Promise<boolean> {
+  const imd = imdFile ?? (existsSync(IMD_BESIDE_PROJECT) ? IMD_BESIDE_PROJECT : undefined);
+  const progress = createProgress('Demo area', people);
+  try {
+    const summary = await createDemoArea(store, {
+      people,
+      seed: 1,
+      now: new Date(),
+      ...(imd !== undefined ? { imdFile: imd } : {}),
+      onProgress: (done, total) => progress.update(done, `${formatCount(done)} of ${formatCount(total)} people`),
+    });
+    if (summary.created) {
+      progress.finish(`${formatCount(people)} people`);
+      process.stdout.write(`Made the demo area (${formatCount(people)} people): ${summary.deprivation}.\n`);
+    } else progress.finish('already there');
+    return true;
+  } catch (error) {
+    progress.finish('not made');
+    process.stderr.write(`The demo area was not added: ${error instanceof Error ? error.message : String(error)}\n`);
+    return false;
+  }
+}
+
+function demoPeopleOf(value: string | undefined): number {
+  const people = Number(value ?? 300);
+  if (!Number.isInteger(people) || people < 1 || people > 1_000_000) throw new UsageError(`--demo-people must be a whole number from 1 to 1000000 (got "${value}").`);
+  return people;
+}
 
 function accessPolicyOf(file: string | undefined): AccessPolicy {
   if (file === undefined || file === '') return defaultAccessPolicy();
@@ -95,7 +136,7 @@ function signInWanted(value: string | undefined, publicBaseUrl: string | undefin
 export async function runServe(args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' }, 'sign-in': { type: 'string' }, 'trust-proxy': { type: 'boolean' } },
+    options: { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'log-requests': { type: 'boolean' }, 'access-policy': { type: 'string' }, 'sign-in': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, 'demo-people': { type: 'string' }, imd: { type: 'string' } },
   });
   const port = portOf(values.port);
   const host = values.host ?? process.env.HOST ?? 'localhost';
@@ -103,7 +144,11 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   // Without --base-url, links follow each request's Host; the sign-in service's issuer cannot, so it is localhost:<port>.
   const signInSite = values['base-url'] ?? (port !== 0 ? `http://localhost:${port}` : undefined);
   const signIn = signInWanted(values['sign-in'] ?? process.env.KINDRED_SIGN_IN, signInSite);
+  const demoPeople = demoPeopleOf(values['demo-people']);
   const store = await openStoreFromFlags(values);
+  const demo = values.demo === true && (await prepareDemo(store, demoPeople, values.imd ?? process.env.KINDRED_IMD_FILE));
+  // the online request form: a practice edits it as a resource; every server starts with one
+  await ensureRequestQuestionnaire(store.repository);
   const worker = startBulkExportWorker({ store, accessPolicy });
   const app = await buildApp({
     store,
@@ -115,12 +160,14 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     logRequests: values['log-requests'] === true || process.env.KINDRED_LOG_REQUESTS === '1',
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
     trustProxy: values['trust-proxy'] === true || process.env.KINDRED_TRUST_PROXY === '1',
+    demo,
     ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });
   const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   process.stdout.write(`Kindred ${KINDRED_VERSION} is running at ${shown} (FHIR API at ${shown}/fhir) on ${store.description}.\n`);
   process.stdout.write(`Get a bearer token with: ${tokenCommandFor(values)}\n`);
+  if (demo) process.stdout.write(`Demo area: open ${shown} and sign in as one of the demo accounts listed there.\n`);
   if (signIn && signInSite !== undefined) process.stdout.write(`Sign-in and SMART on FHIR: ${signInSite.replace(/\/+$/, '').replace(/\/fhir$/, '')}/auth (apps find it at /fhir/.well-known/smart-configuration).\n`);
 
   const upkeep = setInterval(() => {
