@@ -14,7 +14,7 @@
  * Sending the "request received" message is the caller's (request-status.ts builds it).
  * Must not count the practice's requests (the caller, who may see them, passes `capacity`).
  */
-import { FhirError, parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
+import { FhirError, isFhirError, parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import type { FieldError } from '../access-needs/access-needs-form.ts';
 import type { Reference } from '../messaging/send-message.ts';
@@ -131,7 +131,11 @@ function redFlagOutcome(response: StoredResource, flag?: RedFlag): SubmitOutcome
 /** A call-back Slot the person may choose: of the practice's call-back Schedules, free, and still to come. */
 async function callBackSlotProblem(repository: Repository, input: RequestSubmission, slotId: string): Promise<{ slot?: StoredResource; error?: FieldError }> {
   const unavailable: FieldError = { field: 'callBackSlotId', message: 'That call-back time is no longer available: choose another time' };
-  const slot = await repository.read('Slot', slotId).catch(() => undefined);
+  const slot = await repository.read('Slot', slotId).catch((error: unknown) => {
+    // gone or never there: the person chooses again; anything else is not theirs to fix
+    if (isFhirError(error) && (error.errorName === 'NOT_FOUND' || error.errorName === 'GONE')) return undefined;
+    throw error;
+  });
   if (slot === undefined || slot.status !== 'free' || Date.parse(String(slot.start)) <= input.now.getTime()) return { error: unavailable };
   const schedules = await callBackSchedules(repository, input.organisationId);
   const scheduleRef = (slot.schedule as { reference?: string } | undefined)?.reference;
