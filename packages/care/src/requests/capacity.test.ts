@@ -57,6 +57,8 @@ describe('capacity', () => {
     expect(replyByFor(capacity, { open: true }, new Date('2026-03-04T12:00:00Z'))).toEqual(new Date('2026-03-06T18:30:00Z'));
     // Thursday → Monday (the weekend is not counted)
     expect(replyByFor(capacity, { open: true }, new Date('2026-03-05T12:00:00Z'))).toEqual(new Date('2026-03-09T18:30:00Z'));
+    // across the change to summer time: Friday 27 March → Tuesday 31 March, 18:30 BST
+    expect(replyByFor(capacity, { open: true }, new Date('2026-03-27T12:00:00Z'))).toEqual(new Date('2026-03-31T17:30:00Z'));
     // Saturday, out of hours: picked up Monday → Wednesday
     const saturday = new Date('2026-03-07T10:00:00Z');
     expect(replyByFor(capacity, capacityNow(capacity, 0, saturday), saturday)).toEqual(new Date('2026-03-11T18:30:00Z'));

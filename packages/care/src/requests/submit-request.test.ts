@@ -184,6 +184,7 @@ for (const backend of backends) {
     it('a child\'s red flags: a baby with a temperature → 111', async () => {
       const bella = await store.repository.read('Patient', 'bella');
       expect(isChildOn(bella, NOW)).toBe(true);
+      expect(isChildOn(await store.repository.read('Patient', 'alice'), NOW)).toBe(false);
       const outcome = await submitRequest(await as('receptionist'), {
         ...self({ patientId: 'bella', submittedBy: { reference: 'Practitioner/rec-north' }, route: 'phone', onBehalfReason: 'parent on the phone' }),
         isChild: true,
