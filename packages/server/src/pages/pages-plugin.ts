@@ -5,11 +5,12 @@
  * Pages send a strict Content-Security-Policy: they need no script and load nothing from elsewhere.
  */
 import { readFile } from 'node:fs/promises';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { FHIR_VERSION } from '@kindred/fhir';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
 import { fhirBaseUrl } from '../http/base-url.ts';
 import { demoAccountsSection, readDemoAccounts } from './demo-accounts.ts';
@@ -43,8 +44,18 @@ export function pagesPlugin(settings: AppSettings) {
     const appCss = await stylesheet(new URL('./app.css', import.meta.url));
     const nhsukAssets = dirname(require.resolve('nhsuk-frontend/dist/nhsuk/assets/manifest.json'));
 
-    const css = (content: Buffer) => async (_request: unknown, reply: FastifyReply) =>
-      reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').header('X-Content-Type-Options', 'nosniff').send(content);
+    // Compressed once at start: NHS.UK frontend's stylesheet is 270 KB as it is, about 25 KB as Brotli.
+    const css = (content: Buffer) => {
+      const brotli = brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } });
+      const gzip = gzipSync(content, { level: 9 });
+      return async (request: FastifyRequest, reply: FastifyReply) => {
+        const accepted = String(request.headers['accept-encoding'] ?? '');
+        const [body, encoding] = /\bbr\b/.test(accepted) ? [brotli, 'br'] : /\bgzip\b/.test(accepted) ? [gzip, 'gzip'] : [content, undefined];
+        reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').header('X-Content-Type-Options', 'nosniff').header('Vary', 'Accept-Encoding');
+        if (encoding !== undefined) reply.header('Content-Encoding', encoding);
+        return reply.send(body);
+      };
+    };
     app.get('/assets/nhsuk-frontend.min.css', css(nhsukCss));
     app.get('/assets/app.css', css(appCss));
     await app.register(fastifyStatic, { root: nhsukAssets, prefix: '/assets/', decorateReply: false, index: false, maxAge: 3_600_000 });

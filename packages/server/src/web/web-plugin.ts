@@ -7,7 +7,9 @@
  * Forms are urlencoded (no JavaScript needed), bounded in size, and carry a CSRF token bound to
  * the session. A failure is a page that says what to do, never a stack trace.
  */
-import { accessibleRecord, auditedRepository, createAuditWriter, createPrincipalCache, type AccessContext, type Principal } from '@kindred/access';
+import { constants as zlib } from 'node:zlib';
+import fastifyCompress from '@fastify/compress';
+import { accessibleRecord, auditedRepository, createAuditWriter, createPrincipalCache, parseScopes, scopedRepository, type AccessContext, type Principal } from '@kindred/access';
 import { createViewerRegistry, outboxChannels, storeSlotLedger, type MessageChannels } from '@kindred/care';
 import { isFhirError, type FhirError } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
@@ -27,6 +29,15 @@ import type { WebDeps, WebContext } from './web-context.ts';
 
 /** Web forms are small; a bigger body is refused before it is read (413 page). */
 export const WEB_FORM_LIMIT_BYTES = 64 * 1024;
+
+/** Who changes a Slot's status when a booking is made: Kindred's scheduling, for Slots only. */
+const SCHEDULING_ACCESS: AccessContext = Object.freeze({
+  subject: 'kindred-scheduling',
+  scopes: parseScopes('system/Slot.ru'),
+  tokenId: 'scheduling',
+  expiresAt: new Date(8_640_000_000_000_000),
+  issuer: 'urn:kindred:local',
+});
 
 export function frontDoorOf(principal: Principal): FrontDoor | undefined {
   if (principal.kind === 'patient' || principal.kind === 'carer') return FrontDoor.person;
@@ -63,8 +74,9 @@ export function webPlugin(settings: AppSettings) {
     const auditWriter = createAuditWriter(settings.store.audit);
     const principals = createPrincipalCache();
     const channels: MessageChannels = settings.messageChannels ?? outboxChannels(settings.store.outbox);
-    // the clinic's schedule: marks a slot taken once a booking the caller may make is accepted
-    const ledger = storeSlotLedger(settings.store.repository);
+    // The clinic's schedule: marks a slot taken once a booking the caller may make is accepted. It
+    // may read and update Slots and nothing else, and each change is in the audit trail.
+    const ledger = storeSlotLedger(auditedRepository(scopedRepository(settings.store.repository, SCHEDULING_ACCESS), SCHEDULING_ACCESS, auditWriter));
     const viewers = createViewerRegistry({ ttlMs: 60_000 });
     app.addHook('onClose', async () => auditWriter.flush());
 
@@ -141,6 +153,8 @@ export function webPlugin(settings: AppSettings) {
     });
 
     await app.register(async (pages) => {
+      // pages are text: compressed on the way out (a fast Brotli level; gzip for older browsers)
+      await pages.register(fastifyCompress, { global: true, encodings: ['br', 'gzip'], threshold: 1024, brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } });
       pages.addHook('preHandler', requireSignIn);
       pages.addHook('onSend', async (_request, reply, payload) => {
         reply.header('Cache-Control', 'no-store');

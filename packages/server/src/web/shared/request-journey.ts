@@ -287,6 +287,14 @@ export function createRequestJourney(deps: WebDeps, journey: RequestJourney) {
       if (outcome.errors.some((e) => e.field === LinkId.category || e.field === 'onBehalfReason')) return renderCategory(request, reply, subject, questionnaire, fields, outcome.errors);
       return renderQuestions(request, reply, subject, Step.details, detailItems(questionnaire, values), fields, outcome.errors);
     }
+    if (outcome.created && fieldText(fields, 'callBackSlotId') !== '') {
+      // the chosen call-back time is the practice's now (the person may not write Slots; the ledger may)
+      try {
+        await deps.ledger.claim(fieldText(fields, 'callBackSlotId'));
+      } catch (error) {
+        request.log.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'the call-back time was taken at the same moment');
+      }
+    }
     if (outcome.created) {
       // The request is in; a message that cannot be sent is recorded (Communication not-done) and does not undo it.
       try {
