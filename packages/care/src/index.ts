@@ -8,3 +8,4 @@ export * from './triage/index.ts';
 export * from './booking/index.ts';
 export * from './equity/index.ts';
 export * from './requests/index.ts';
+export * from './jobs/index.ts';

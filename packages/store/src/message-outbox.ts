@@ -31,6 +31,8 @@ export interface MessageOutbox {
   /** pending messages, oldest first */
   pending(limit?: number): Promise<OutboxMessage[]>;
   markSent(messageId: string, now?: number): Promise<void>;
+  /** the channel refused the message for good: it stays in the table, marked failed, never resent */
+  markFailed(messageId: string): Promise<void>;
 }
 
 interface OutboxRow {
@@ -72,6 +74,9 @@ export function sqlMessageOutbox(driver: SqlDriver): MessageOutbox {
     },
     async markSent(messageId, now = Date.now()) {
       await driver.execute("UPDATE message_outbox SET status = 'sent', sent_at = ? WHERE message_id = ?", [now, messageId]);
+    },
+    async markFailed(messageId) {
+      await driver.execute("UPDATE message_outbox SET status = 'failed' WHERE message_id = ? AND status = 'pending'", [messageId]);
     },
   };
 }
