@@ -19,6 +19,9 @@ import { benchHelp, BenchUsageError, parseBenchArgs, SECTIONS, scaleLabel, type 
 import { figureKey, previousResults, RESULTS_SCHEMA, writeResults, type BenchResults } from './harness/results-file.ts';
 import { formatTable } from './harness/results-table.ts';
 import { benchmarkScale, emptyScaleResults, scaleIsNeeded, type ScaleResults } from './harness/run-scale.ts';
+import { OPEN_REQUESTS, measurePages } from './harness/pages-step.ts';
+import { createBenchStore } from './harness/backends.ts';
+import { pagesFigures } from './harness/figures.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -138,6 +141,24 @@ export async function runBenchmarks(args: string[], io: BenchIo = { out: process
     for (const [scale, area] of areas) {
       const part = await benchmarkScale({ backend, area, largest: scale === largest }, options, reporter);
       for (const key of Object.keys(collected) as (keyof ScaleResults)[]) (collected[key] as unknown[]).push(...part[key]);
+    }
+  }
+
+  if (options.only.has('pages')) {
+    for (const backend of backends.kinds) {
+      reporter.step(`[${backend}] pages: the web app's main pages on a demo area with ${formatCount(OPEN_REQUESTS)} open requests in one practice, ${options.runs} requests each`);
+      const store = await createBenchStore(backend, options, 'pages');
+      try {
+        const measured = await measurePages(store, options.runs, reporter);
+        collected.pages.push(measured);
+        collected.figures.push(...pagesFigures(measured, backend));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        collected.failures.push({ section: 'pages', backend, scale: `${formatCount(OPEN_REQUESTS)} open requests`, message });
+        reporter.note(`✗ FAILED (pages): ${message}`);
+      } finally {
+        await store.destroy();
+      }
     }
   }
 

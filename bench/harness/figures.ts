@@ -10,6 +10,7 @@ import type { TimedOutRequest } from './access-process.ts';
 import { ACCESS_REQUEST_KINDS } from './access-stacks.ts';
 import type { AccessKindLatency } from './access-step.ts';
 import type { HttpMeasurement } from './http-step.ts';
+import type { PagesMeasurement } from './pages-step.ts';
 import type { ImportMeasurement } from './import-step.ts';
 import type { BackendKind, Section } from './options.ts';
 import type { TimedOutQuery } from './search-process.ts';
@@ -48,6 +49,9 @@ export const TARGETS = {
   failedRequests: { op: '=', value: 0 },
   /** percent added to the baseline's p50 and p95 by access checks, and by access checks with audit */
   accessOverhead: { op: '<', value: 15 },
+  /** issue 4: server render time p95 (ms) and page weight without images (KB) of the main pages */
+  pageP95: { op: '<', value: 50 },
+  pageWeight: { op: '<', value: 100 },
 } as const;
 
 export function meets(value: number, target: Target): boolean {
@@ -138,4 +142,12 @@ export function serverMemoryFigures(backend: BackendKind, scale: string, atRestB
     figure({ ...at, name: 'server RSS at rest', value: atRestBytes / MIB }),
     ...(afterLoadBytes !== undefined ? [figure({ ...at, name: 'server RSS after load', value: afterLoadBytes / MIB })] : []),
   ];
+}
+
+export function pagesFigures(m: PagesMeasurement, backend: BackendKind): Figure[] {
+  const at = { section: 'pages' as const, backend, scale: m.scale };
+  return m.pages.flatMap((page) => [
+    figure({ ...at, name: `${page.name} p95`, value: page.latency.p95, unit: 'ms', better: 'lower' }, TARGETS.pageP95),
+    figure({ ...at, name: `${page.name} weight`, value: page.weightBytes / 1024, unit: 'KB', better: 'lower' }, TARGETS.pageWeight),
+  ]);
 }

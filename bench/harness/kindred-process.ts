@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -127,10 +128,28 @@ export interface KindredServer {
   stop(): Promise<void>;
 }
 
-/** Starts `kindred serve …storeArgs` on a free loopback port and waits until it listens. */
-export function startKindredServer(storeArgs: readonly string[], timeoutMs = 120_000): Promise<KindredServer> {
+/** A free loopback port (for a server whose address must be known before it starts: sign-in's issuer is made from it). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawnKindred(['serve', ...storeArgs, '--host', '127.0.0.1', '--port', '0']);
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `kindred serve …storeArgs` on a free loopback port and waits until it listens. With
+ * `signIn`, the port is chosen first and given as the public address, so sign-in and the web app are on.
+ */
+export async function startKindredServer(storeArgs: readonly string[], timeoutMs = 120_000, options: { signIn?: boolean } = {}): Promise<KindredServer> {
+  const port = options.signIn === true ? await freeLoopbackPort() : 0;
+  const address = port === 0 ? [] : ['--base-url', `http://127.0.0.1:${port}`];
+  return new Promise((resolve, reject) => {
+    const child = spawnKindred(['serve', ...storeArgs, '--host', '127.0.0.1', '--port', String(port), ...address]);
     const tail: string[] = [];
     let settled = false;
     const exited = new Promise<void>((done) => child.once('close', () => done()));

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED } from '../area/index.ts';
 
-export const SECTIONS = ['import', 'search', 'access', 'http', 'memory'] as const;
+export const SECTIONS = ['import', 'search', 'access', 'http', 'memory', 'pages'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const BACKEND_KINDS = ['sqlite', 'postgres'] as const;
@@ -35,13 +35,14 @@ export interface BenchOptions {
   keep: boolean;
 }
 
-export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,postgres] [--only import,search,access,http,memory]
+export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,postgres] [--only import,search,access,http,memory,pages]
               [--runs N] [--search-timeout S] [--http-seconds S] [--http-connections N] [--seed S]
               [--results DIR] [--work DIR] [--database-url URL] [--keep]
 
   --scale           resource counts to import (e.g. 20k, 250k, 1m); search, access and HTTP run at the largest
   --backends        default: both when PostgreSQL answers at --database-url, else sqlite
-  --only            sections to measure (default all); the import always runs because the others need it
+  --only            sections to measure (default all); the import always runs because the others need it,
+                    except for pages (the web app on a demo area with 10,000 open requests, which needs no import)
   --runs            timed runs of each of the ten search queries, and timed rounds of each access request (default 100)
   --search-timeout  seconds one search query (or access request kind) may take in all before it is recorded as timed out (default 120)
   --http-seconds    length of each autocannon run (default 10)

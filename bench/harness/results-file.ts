@@ -9,6 +9,7 @@ import type { TimedOutRequest } from './access-process.ts';
 import type { AccessKindLatency } from './access-step.ts';
 import type { Figure } from './figures.ts';
 import type { HttpMeasurement } from './http-step.ts';
+import type { PagesMeasurement } from './pages-step.ts';
 import type { ImportMeasurement } from './import-step.ts';
 import type { CodeState, MachineInfo } from './machine.ts';
 import type { BackendKind, Section } from './options.ts';
@@ -50,6 +51,8 @@ export interface BenchResults {
   /** `patients`: how many were sampled; `rounds`: the timed rounds asked for (each kind records how many it ran) */
   access: { backend: BackendKind; scale: string; patients: number; rounds: number; kinds: AccessKindLatency[]; timedOut: TimedOutRequest[] }[];
   http: HttpMeasurement[];
+  /** the web app's main pages (issue 4); absent in files written before it was measured */
+  pages?: PagesMeasurement[];
   memory: { backend: BackendKind; scale: string; importPeakRssBytes?: number; serverRssAtRestBytes?: number; serverRssAfterLoadBytes?: number }[];
   figures: Figure[];
   failures: Failure[];

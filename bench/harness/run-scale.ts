@@ -18,10 +18,10 @@ import type { BenchResults, Failure } from './results-file.ts';
 import { measureSearchInChild } from './search-process.ts';
 
 /** What one (backend, scale) adds to the results document. */
-export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'access' | 'http' | 'memory' | 'figures' | 'failures'>;
+export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'access' | 'http' | 'memory' | 'figures' | 'failures'> & { pages: NonNullable<BenchResults['pages']> };
 
 export function emptyScaleResults(): ScaleResults {
-  return { import: [], search: [], access: [], http: [], memory: [], figures: [], failures: [] };
+  return { import: [], search: [], access: [], http: [], memory: [], pages: [], figures: [], failures: [] };
 }
 
 /** Patients sampled for the access section (fewer in an area too small to be sure of that many). */
@@ -36,6 +36,7 @@ export interface ScalePlan {
 
 /** Whether this scale needs an import at all: for its own figures, or for search/access/HTTP on top of it. */
 export function scaleIsNeeded(only: ReadonlySet<Section>, largest: boolean): boolean {
+  // pages measure the web app on a demo area of their own, not on the imported store
   return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('access') || only.has('http')));
 }
 
