@@ -140,11 +140,12 @@ export async function createDemoArea(store: Store, options: DemoOptions): Promis
     if (batch.length >= batchSize) await flush();
   };
 
-  await write([...organisationResources(), requestForm(), ...slots.schedules()]);
+  const form = requestForm();
+  await write([...organisationResources(), form, ...slots.schedules()]);
   const nhsNumbers = createNhsNumbers(options.seed);
   // Per person, so each practice's inbox has about OPEN_PER_PRACTICE open requests however large the area.
   const openChance = Math.min(1, OPEN_PER_PRACTICE / Math.max(1, options.people / 2));
-  const history = { seed: options.seed, today, nowMs, openChance, slots };
+  const history = { seed: options.seed, today, nowMs, openChance, slots, form };
   const openRequests: Record<PracticeKey, number> = { riverside: 0, hillview: 0 };
   let chosen: DemoAccountPeople = {};
   for (let index = 0; index < options.people; index++) {

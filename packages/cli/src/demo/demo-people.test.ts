@@ -8,6 +8,7 @@ import { isValidNhsNumber } from '@kindred/fhir';
 import { createNhsNumbers, makePerson, type DemoPerson, type PersonContext } from './demo-people.ts';
 import { makeHistory } from './demo-requests.ts';
 import { createSlotBook } from './demo-schedules.ts';
+import { ANSWERED_LINK_IDS, RED_FLAGS, requestForm } from './demo-request-form.ts';
 import { dayNumber } from './demo-time.ts';
 import { EXT } from './demo-vocabulary.ts';
 
@@ -63,7 +64,7 @@ describe('demo people', () => {
     const slots = createSlotBook(TODAY - 190, TODAY + 21, NOW);
     const routes = { offline: [] as string[], online: [] as string[] };
     for (const { person } of people(1500)) {
-      const { resources } = makeHistory(person, { seed: 3, today: TODAY, nowMs: NOW, openChance: 0.05, slots });
+      const { resources } = makeHistory(person, { seed: 3, today: TODAY, nowMs: NOW, openChance: 0.05, slots, form: requestForm() });
       for (const task of resources.filter((r) => r.resourceType === 'Task' && (r.code as { coding: { code: string }[] }).coding[0]!.code === 'online-request')) {
         const route = (task.extension as { url: string; valueCode?: string }[]).find((e) => e.url === EXT.requestRoute)!.valueCode!;
         (person.noInternet ? routes.offline : routes.online).push(route);
@@ -72,5 +73,16 @@ describe('demo people', () => {
     expect(routes.offline).not.toContain('online-self');
     const byPhoneOrDesk = (list: string[]) => list.filter((r) => r === 'phone' || r === 'in-person').length / list.length;
     expect(byPhoneOrDesk(routes.offline)).toBeGreaterThan(byPhoneOrDesk(routes.online));
+  });
+});
+
+describe('the demo request form', () => {
+  it('has every question the demo answers, with the red-flag advice the demo records', () => {
+    interface Item { linkId: string; item?: Item[]; extension?: { url: string; valueString?: string }[] }
+    const items = new Map<string, Item>();
+    const walk = (list: Item[] | undefined): void => list?.forEach((i) => (items.set(i.linkId, i), walk(i.item)));
+    walk(requestForm().item as Item[]);
+    for (const linkId of ANSWERED_LINK_IDS) expect(items.has(linkId), linkId).toBe(true);
+    for (const flag of [...RED_FLAGS.adult, ...RED_FLAGS.child]) expect(items.get(flag.linkId)?.extension?.find((e) => e.url === EXT.redFlag)?.valueString).toBe(flag.advice);
   });
 });

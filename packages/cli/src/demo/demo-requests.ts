@@ -8,6 +8,7 @@
  * People without internet, older people and people in more deprived areas phone or come in more,
  * so the equity view has something to show. Builds resources; writes nothing.
  */
+import { responseItems, type AnswerValue } from '@kindred/care';
 import type { Resource } from '@kindred/fhir';
 import { demoRandom, type DemoRandom } from './demo-random.ts';
 import { CAPACITY, ORGANISATIONS, PRACTICE_STAFF, STAFF, roleId, staffName, type DemoStaff, type PracticeKey } from './demo-organisations.ts';
@@ -16,7 +17,7 @@ import type { SlotBook } from './demo-schedules.ts';
 import { bookAppointment, message } from './demo-appointments.ts';
 import { ADMIN_TYPES, HOW_LONG, REQUEST_FORM_CANONICAL, RED_FLAGS, WOULD_LIKE } from './demo-request-form.ts';
 import { instant, isWorkingDay, londonMs } from './demo-time.ts';
-import { EXT, KINDRED_CANONICAL_SYSTEMS, RequestOutcome, RequestRoute, SYSTEM } from './demo-vocabulary.ts';
+import { EXT, RequestOutcome, RequestRoute, SYSTEM } from './demo-vocabulary.ts';
 
 export const ONLINE_REQUEST = 'online-request';
 export const COMMUNITY_SUPPORT = 'community-support';
@@ -30,6 +31,8 @@ export interface HistoryContext {
   /** the chance this person has a request open in today's inbox */
   openChance: number;
   slots: SlotBook;
+  /** the request form the answers are nested by */
+  form: Resource;
 }
 
 const MEDICAL_NEEDS = [
@@ -130,23 +133,21 @@ function questionnaireResponse(
   what: string,
   seed: number,
   random: DemoRandom,
+  form: Resource,
   redFlag?: { linkId: string; advice: string },
 ): Resource {
-  const answer = (linkId: string, value: Record<string, unknown>) => ({ linkId, answer: [value] });
-  const flagGroup = person.child ? 'red-flags-child' : 'red-flags-adult';
+  // The answers as the form would take them, nested by the requests capability as a real submission is.
   const flags: readonly { linkId: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
-  const details =
-    category === 'medical'
-      ? {
-          linkId: 'medical',
-          item: [
-            answer('problem', { valueString: what }),
-            answer('how-long', { valueCoding: { code: random.pick(HOW_LONG) } }),
-            answer('getting-worse', { valueBoolean: random.chance(0.08) }),
-            answer('would-like', { valueCoding: { code: random.pick(WOULD_LIKE) } }),
-          ],
-        }
-      : { linkId: 'admin', item: [answer('admin-type', { valueCoding: { code: random.pick(ADMIN_TYPES) } }), answer('admin-need', { valueString: what })] };
+  const values = new Map<string, AnswerValue>([
+    ['is-child', person.child],
+    ['category', category],
+    ...(category === 'medical' ? flags.map((f): [string, AnswerValue] => [f.linkId, f.linkId === redFlag?.linkId]) : []),
+  ]);
+  if (!redFlag && category === 'medical') {
+    values.set('problem', what).set('how-long', random.pick(HOW_LONG)).set('getting-worse', random.chance(0.08)).set('would-like', random.pick(WOULD_LIKE));
+  } else if (!redFlag) {
+    values.set('admin-type', random.pick(ADMIN_TYPES)).set('admin-need', what);
+  }
   return {
     resourceType: 'QuestionnaireResponse',
     id,
@@ -158,12 +159,7 @@ function questionnaireResponse(
     author: { reference: submitter.reference, display: submitter.display },
     source: { reference: `Patient/${person.id}` },
     ...(redFlag ? { extension: [{ url: EXT.redFlag, valueString: redFlag.advice }] } : {}),
-    item: [
-      answer('is-child', { valueBoolean: person.child }),
-      answer('category', { valueCoding: { system: KINDRED_CANONICAL_SYSTEMS.requestCategory, code: category } }),
-      ...(category === 'medical' ? [{ linkId: flagGroup, item: flags.map((f) => answer(f.linkId, { valueBoolean: f.linkId === redFlag?.linkId })) }] : []),
-      ...(redFlag ? [] : [details]),
-    ],
+    item: responseItems(form, values),
   };
 }
 
@@ -221,7 +217,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     if (!isOpen && online && category === 'medical' && random.chance(0.02)) {
       const flags: readonly { linkId: string; advice: string }[] = person.child ? RED_FLAGS.child : RED_FLAGS.adult;
       const flag = random.pick(flags);
-      resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random, { linkId: flag.linkId, advice: flag.advice }));
+      resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random, context.form, { linkId: flag.linkId, advice: flag.advice }));
       continue;
     }
 
@@ -245,7 +241,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     const assigned = isOpen ? random.chance(0.45) : true;
     if (isOpen && assigned) notes.push({ text: random.pick(['Needs a clinician to look at this today', 'Call the person to ask a few more questions', 'Check the last blood test results first']), time: instant(triagedMs), authorReference: noteAuthor });
 
-    resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random));
+    resources.push(questionnaireResponse(rid, person, submitter, authoredMs, category, what, context.seed, random, context.form));
     resources.push({
       resourceType: 'Task',
       id: `${rid}-task`,

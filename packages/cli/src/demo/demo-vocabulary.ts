@@ -47,8 +47,6 @@ export const SYSTEM = {
   appointmentCancellationReason: 'http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason',
 } as const;
 
-export const REQUEST_QUESTIONNAIRE_URL = `${KINDRED_CANONICAL}/Questionnaire/online-request`;
-
 /** PractitionerRole.code values the access policy reads (decision 0011). */
 export const Role = {
   clinician: 'clinician',
@@ -68,8 +66,3 @@ export type RequestRoute = (typeof RequestRoute)[keyof typeof RequestRoute];
 
 export const RequestOutcome = { book: 'book', reply: 'reply', signPost: 'sign-post', refer: 'refer', close: 'close' } as const;
 export type RequestOutcome = (typeof RequestOutcome)[keyof typeof RequestOutcome];
-
-/** Code systems of the request form's answers. */
-export const KINDRED_CANONICAL_SYSTEMS = {
-  requestCategory: `${KINDRED_CANONICAL}/CodeSystem/request-category`,
-} as const;
