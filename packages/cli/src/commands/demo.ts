@@ -51,9 +51,10 @@ export function formatDemoSummary(summary: DemoSummary): string {
 function accountLines(summary: DemoSummary): string[] {
   if (summary.accounts.length === 0) return [];
   const width = Math.max(...summary.accounts.map((a) => a.username.length));
+  const passwordWidth = Math.max(...summary.accounts.map((a) => a.password.length));
   return [
     'Demo accounts (username, password, who). Staff also need the one-time code shown on the home page of "kindred serve --demo":',
-    ...summary.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.password}  ${a.displayName}, ${a.role}`),
+    ...summary.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.password.padEnd(passwordWidth)}  ${a.displayName}, ${a.role}`),
   ];
 }
 

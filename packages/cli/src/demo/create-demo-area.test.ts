@@ -117,6 +117,12 @@ for (const backend of backends) {
       expect(seen.matches.map((p) => p.id).sort()).toEqual(riverside.map((p) => p.id).sort());
       await expect(repository.read('Patient', hillview[0]!.id)).rejects.toThrow();
 
+      // the person sees their own record and their requests, and nobody else's
+      const self = summary.accounts.find((a) => a.username === 'demo.person')!;
+      const own = (await accessibleRecord(store.repository, accessFor(self.fhirUser), policy)).repository;
+      expect((await own.search(parseSearchRequest('Patient', [], { handling: 'strict' }))).matches.map((p) => `Patient/${p.id}`)).toEqual([self.fhirUser]);
+      expect((await own.search(parseSearchRequest('Task', [['patient', self.fhirUser]], { handling: 'strict' }))).matches.length).toBeGreaterThan(0);
+
       // the carer account acts for the person their consent names
       const carer = summary.accounts.find((a) => a.username === 'demo.carer')!;
       const related = await store.repository.read('RelatedPerson', carer.fhirUser.split('/')[1]!);

@@ -78,19 +78,31 @@ async function alreadyThere(store: Store): Promise<DemoSummary | undefined> {
   return { created: false, byType: {}, accounts: await readDemoAccounts(store.settings), deprivation: 'unchanged', openRequests: { riverside: 0, hillview: 0 } };
 }
 
-/** The demo's person and carer accounts: someone who uses the app themselves, and a carer with every action. */
-function accountPeople(person: DemoPerson, chosen: DemoAccountPeople): DemoAccountPeople {
-  const practice = PRACTICES[person.practice].name;
-  const person_ =
-    chosen.person ??
-    (person.practice === 'riverside' && !person.child && person.age >= 25 && person.age <= 70 && !person.noInternet && person.email && person.mobile && !person.interpreter && !person.bsl
-      ? { id: person.id, name: person.name, practice }
-      : undefined);
-  const carer =
-    chosen.carer ??
-    (person.carer && !person.carer.parent && person.carer.actions.length === 4 ? { id: person.carer.id, name: person.carer.name, personName: person.name } : undefined);
-  return { ...(person_ ? { person: person_ } : {}), ...(carer ? { carer } : {}) };
+/** Who the person and carer demo accounts are: the first who fit, preferring people with requests and appointments to look at. */
+interface AccountChoice {
+  person?: { id: string; name: string; practice: string; rich: boolean };
+  carer?: { id: string; name: string; personName: string; rich: boolean };
 }
+
+function chooseAccountPeople(person: DemoPerson, history: readonly Resource[], chosen: AccountChoice): AccountChoice {
+  const rich = history.some((r) => r.resourceType === 'Appointment' && r.status === 'booked') && history.some((r) => r.resourceType === 'Task');
+  const next = { ...chosen };
+  const usesTheApp =
+    person.practice === 'riverside' && !person.child && person.age >= 25 && person.age <= 70 && !person.noInternet && person.email !== undefined && person.mobile !== undefined && !person.interpreter && !person.bsl;
+  if (usesTheApp && !(chosen.person?.rich ?? false) && (chosen.person === undefined || rich)) {
+    next.person = { id: person.id, name: person.name, practice: PRACTICES[person.practice].name, rich };
+  }
+  const carer = person.carer;
+  if (carer && !carer.parent && carer.actions.length === 4 && !(chosen.carer?.rich ?? false) && (chosen.carer === undefined || rich)) {
+    next.carer = { id: carer.id, name: carer.name, personName: person.name, rich };
+  }
+  return next;
+}
+
+const accountPeople = (choice: AccountChoice): DemoAccountPeople => ({
+  ...(choice.person ? { person: { id: choice.person.id, name: choice.person.name, practice: choice.person.practice } } : {}),
+  ...(choice.carer ? { carer: { id: choice.carer.id, name: choice.carer.name, personName: choice.carer.personName } } : {}),
+});
 
 export async function createDemoArea(store: Store, options: DemoOptions): Promise<DemoSummary> {
   checkOptions(options);
@@ -147,12 +159,12 @@ export async function createDemoArea(store: Store, options: DemoOptions): Promis
   const openChance = Math.min(1, OPEN_PER_PRACTICE / Math.max(1, options.people / 2));
   const history = { seed: options.seed, today, nowMs, openChance, slots, form };
   const openRequests: Record<PracticeKey, number> = { riverside: 0, hillview: 0 };
-  let chosen: DemoAccountPeople = {};
+  let chosen: AccountChoice = {};
   for (let index = 0; index < options.people; index++) {
     const { person, resources } = makePerson(index, { seed: options.seed, today, lsoas, nhsNumbers });
     const made = makeHistory(person, history);
     openRequests[person.practice] += made.openRequests;
-    chosen = accountPeople(person, chosen);
+    chosen = chooseAccountPeople(person, made.resources, chosen);
     await write([...resources, ...made.resources, ...socialCare(person, history)]);
     if ((index + 1) % 100 === 0 || index + 1 === options.people) options.onProgress?.(index + 1, options.people);
   }
@@ -163,7 +175,7 @@ export async function createDemoArea(store: Store, options: DemoOptions): Promis
   }
 
   // The accounts and then the flag: a run that stops before the end leaves no flag, and says so when run again.
-  const accounts = existing !== undefined ? existing.accounts : await createDemoAccounts(store.identity, store.outbox, chosen);
+  const accounts = existing !== undefined ? existing.accounts : await createDemoAccounts(store.identity, store.outbox, accountPeople(chosen));
   await store.settings.getOrCreate(DEMO_ACCOUNTS_SETTING, () => JSON.stringify(accounts));
   const record: DemoAreaRecord = { seed: options.seed, people: options.people, now: options.now.toISOString() };
   await store.settings.getOrCreate(DEMO_AREA_SETTING, () => JSON.stringify(record));
