@@ -22,3 +22,4 @@ export type {
 export * from './bulk/index.ts';
 export * from './break-glass/index.ts';
 export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-routes.ts';
+export { MESSAGING_ACCESS, startCareJobs, type CareJobs, type CareJobsOptions } from './care-jobs/care-jobs.ts';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREA, consent } from '@kindred/access/testing';
 import { ensureRequestQuestionnaire } from '@kindred/care';
-import { parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
+import { parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { startSignInServer, type SignInServer } from '../sign-in/sign-in-server.ts';
 import { signInToWebApp, type WebUser } from './web-client.ts';
@@ -37,7 +37,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       store = await backend.open();
-      await store.repository.importResources([...AREA, consent('consent-ruth-requests', 'alice', 'RelatedPerson/ruth', { actions: ['view-record', 'manage-requests'] }) as Resource]);
+      await store.repository.importResources([...AREA, consent('consent-ruth-requests', 'alice', 'RelatedPerson/ruth', { actions: ['view-record', 'manage-requests'] })]);
       await ensureRequestQuestionnaire(store.repository);
       server = await startSignInServer(store);
       await server.addAccount({ username: 'alice', displayName: 'Alice Able', fhirUser: 'Patient/alice', password: 'alice password' });

@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ensureRequestQuestionnaire } from '@kindred/care';
+import { ensureRequestQuestionnaire, notifyChannels, type MessageChannels } from '@kindred/care';
+import { readFileSync } from 'node:fs';
 import type { Store } from '@kindred/store';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker, type SignInConfig } from '@kindred/server';
+import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker, startCareJobs, type SignInConfig } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 import { createDemoArea } from '../demo/index.ts';
@@ -55,6 +56,30 @@ async function prepareDemo(store: Store, people: number, imdFile: string | undef
     progress.finish('not made');
     process.stderr.write(`The demo area was not added: ${error instanceof Error ? error.message : String(error)}\n`);
     return false;
+  }
+}
+
+/**
+ * GOV.UK Notify, from the environment only (the key must not be on a command line):
+ * KINDRED_NOTIFY_API_KEY and KINDRED_NOTIFY_TEMPLATES (a JSON file mapping our template names,
+ * e.g. "appointment-reminder/sms", to the area's Notify template ids), optionally
+ * KINDRED_NOTIFY_BASE_URL. Without them messages stay in the local outbox, where staff see them.
+ */
+export function notifyChannelsOf(env: NodeJS.ProcessEnv): MessageChannels | undefined {
+  const apiKey = env.KINDRED_NOTIFY_API_KEY;
+  if (apiKey === undefined || apiKey === '') return undefined;
+  const file = env.KINDRED_NOTIFY_TEMPLATES;
+  if (file === undefined || file === '') throw new UsageError('KINDRED_NOTIFY_API_KEY needs KINDRED_NOTIFY_TEMPLATES too: a JSON file of our template names and your Notify template ids.');
+  let templateIds: Record<string, string>;
+  try {
+    templateIds = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    throw new UsageError(`KINDRED_NOTIFY_TEMPLATES (${file}) could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return notifyChannels({ apiKey, templateIds, ...(env.KINDRED_NOTIFY_BASE_URL ? { baseUrl: env.KINDRED_NOTIFY_BASE_URL } : {}) });
+  } catch (error) {
+    throw new UsageError(`GOV.UK Notify is not set up right: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -150,6 +175,8 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   // the online request form: a practice edits it as a resource; every server starts with one
   await ensureRequestQuestionnaire(store.repository);
   const worker = startBulkExportWorker({ store, accessPolicy });
+  const notify = notifyChannelsOf(process.env);
+  const careJobs = startCareJobs({ store, accessPolicy, ...(notify !== undefined ? { deliverTo: notify } : {}) });
   const app = await buildApp({
     store,
     tokens: createTokenService(store.settings),
@@ -185,6 +212,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   clearInterval(upkeep);
   await app.close();
   await worker.stop();
+  await careJobs.stop();
   await store.close();
   return 0;
 }

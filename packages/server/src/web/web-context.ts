@@ -52,3 +52,8 @@ export function fieldList(fields: FormFields, name: string): string[] {
   const value = fields[name];
   return value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
 }
+
+/** A resource element that should be text (a FHIR string, dateTime, instant): the text, or `fallback`. */
+export function textOf(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}

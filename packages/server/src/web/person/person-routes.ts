@@ -29,7 +29,7 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, confirmation, form, radios, summaryList, table, tag, textInput, type FieldErrors } from '../components.ts';
 import { renderAccessNeedsFields } from '../shared/access-needs-form.ts';
 import { createRequestJourney, type RequestSubject } from '../shared/request-journey.ts';
-import { fieldText, formOf, type WebContext, type WebDeps } from '../web-context.ts';
+import { fieldText, formOf, textOf, type WebContext, type WebDeps } from '../web-context.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -113,8 +113,8 @@ export function personRoutes(deps: WebDeps) {
             'Requests',
             ['Sent', 'Request', 'Status', 'What happens next'],
             requests.slice(0, 10).map(({ task, status }) => [
-              londonDate(String(task.authoredOn ?? task.meta.lastUpdated)),
-              html`<a href="/app/person/requests/${task.id}">${String(task.description ?? 'Request')}</a>`,
+              londonDate(textOf(task.authoredOn, task.meta.lastUpdated)),
+              html`<a href="/app/person/requests/${task.id}">${textOf(task.description, 'Request')}</a>`,
               tag(status.stage[0]!.toUpperCase() + status.stage.slice(1), STAGE_COLOURS[status.stage]),
               status.whatNext,
             ]),
@@ -140,8 +140,8 @@ export function personRoutes(deps: WebDeps) {
       ${summaryList([
         { key: 'Status', value: tag(status.stage[0]!.toUpperCase() + status.stage.slice(1), STAGE_COLOURS[status.stage]) },
         { key: 'What happens next', value: status.whatNext },
-        { key: 'Sent', value: `${londonDate(String(task.authoredOn ?? task.meta.lastUpdated))} at ${londonTime(String(task.authoredOn ?? task.meta.lastUpdated))}` },
-        { key: 'Request', value: String(task.description ?? '') },
+        { key: 'Sent', value: `${londonDate(textOf(task.authoredOn, task.meta.lastUpdated))} at ${londonTime(textOf(task.authoredOn, task.meta.lastUpdated))}` },
+        { key: 'Request', value: textOf(task.description) },
       ])}
       <p>If you feel worse while you wait, call 111, or 999 in an emergency.</p>
       <p><a href="/app/person">Back to the start</a></p>`;
@@ -227,7 +227,7 @@ export function personRoutes(deps: WebDeps) {
             const text = ((c.payload as { contentString?: string }[] | undefined) ?? []).map((p) => p.contentString ?? '').join('\n\n');
             const medium = (c.medium as { text?: string }[] | undefined)?.[0]?.text ?? 'message';
             return html`<div class="nhsuk-card"><div class="nhsuk-card__content">
-              <p class="nhsuk-body-s">${londonDate(String(c.sent ?? c.meta.lastUpdated))} at ${londonTime(String(c.sent ?? c.meta.lastUpdated))}, by ${medium}</p>
+              <p class="nhsuk-body-s">${londonDate(textOf(c.sent, c.meta.lastUpdated))} at ${londonTime(textOf(c.sent, c.meta.lastUpdated))}, by ${medium}</p>
               ${text.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
             </div></div>`;
           })}`;

@@ -9,7 +9,7 @@ import { RequestRoute } from '@kindred/care';
 import { FhirError, NHS_NUMBER_SYSTEM, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html } from '../../pages/html.ts';
-import { button, radios, textInput, type FieldErrors } from '../components.ts';
+import { button, radios, textInput } from '../components.ts';
 import type { FrontDoor } from '../web-layout.ts';
 import { personName } from '../person/person-routes.ts';
 import { createRequestJourney, type RequestSubject } from './request-journey.ts';
@@ -84,7 +84,7 @@ export function assistedRequestRoutes(deps: WebDeps, door: FrontDoor) {
       const people = found.map((p) => ({ value: p.id, text: personName(p), hint: `Born ${typeof p.birthDate === 'string' ? p.birthDate : 'unknown'}` }));
       const main = html`<h1>Make a request for someone</h1>
       <form action="${base}" method="get" novalidate>
-        ${textInput({ id: 'q', label: 'Find the person', hint: 'Their name, NHS number or date of birth (for example 1948-03-21)', value: q, errors: errors as FieldErrors, width: 20 })}
+        ${textInput({ id: 'q', label: 'Find the person', hint: 'Their name, NHS number or date of birth (for example 1948-03-21)', value: q, errors: errors, width: 20 })}
         <button class="nhsuk-button nhsuk-button--secondary" type="submit">Search</button>
       </form>
       ${people.length > 0

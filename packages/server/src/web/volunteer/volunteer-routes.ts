@@ -8,7 +8,7 @@ import { FhirError, parseSearchRequest } from '@kindred/fhir';
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../pages/html.ts';
 import { confirmation, summaryList, table, tag } from '../components.ts';
-import type { WebDeps } from '../web-context.ts';
+import { textOf, type WebDeps } from '../web-context.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -25,7 +25,7 @@ export function volunteerRoutes(deps: WebDeps) {
       <h2>Tasks offered to you</h2>
       ${matches.length === 0
         ? html`<p>No tasks are offered to you at the moment.</p>`
-        : table('Tasks offered to you', ['Task', 'Status'], matches.map((t) => [String(t.description ?? 'Task'), tag(String(t.status), 'blue')]), { captionHidden: true })}`;
+        : table('Tasks offered to you', ['Task', 'Status'], matches.map((t) => [textOf(t.description, 'Task'), tag(String(t.status), 'blue')]), { captionHidden: true })}`;
       return deps.send(reply, 200, deps.render(request, { title: 'Volunteering', main }));
     });
 
