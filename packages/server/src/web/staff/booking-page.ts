@@ -29,6 +29,8 @@ export interface BookingView {
   csrf: string;
   person: { name: string; firstName: string; needsLines: readonly string[]; carer?: string };
   preferred?: Modality;
+  /** where they said it: in this request, or when they were last booked */
+  preferredWhere?: 'request' | 'before';
   modality: Modality;
   mode: BookingMode;
   /** the first day shown (YYYY-MM-DD) and the days either side, for "earlier" and "later" times */
@@ -58,7 +60,11 @@ export function renderBookingPage(view: BookingView): SafeHtml {
 ${accessNeedsCallout(view.person.firstName, view.person.needsLines, view.person.carer)}
 ${view.interpreters.length > 0 ? insetText(html`<p>${view.interpreters.join(' and ')} will be added to the appointment, whichever way they are seen.</p>`) : html``}
 ${view.longerAppointment ? insetText(html`<p>They need a longer appointment: the booking takes twice the time of the slot. Keep the time after it clear.</p>`) : html``}
-<p class="nhsuk-body">${preferredWords !== undefined ? html`${view.person.firstName} said they would like a <strong>${preferredWords}</strong> appointment.` : html`${view.person.firstName} did not say how they would like to be seen.`}</p>
+<p class="nhsuk-body">${
+    preferredWords !== undefined
+      ? html`${view.person.firstName} ${view.preferredWhere === 'before' ? 'asked for' : 'said they would like'} a <strong>${preferredWords}</strong> appointment${view.preferredWhere === 'before' ? ' when they were last booked' : ''}.`
+      : html`${view.person.firstName} has not said how they would like to be seen. Ask them if you can.`
+  }</p>
 ${form(
   base,
   view.csrf,

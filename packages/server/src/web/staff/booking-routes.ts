@@ -15,14 +15,11 @@ import {
   appointmentDetails,
   appointmentMessage,
   bookAppointment,
-  findFreeSlots,
   interpreterParticipants,
   isModality,
-  londonDay,
   modalityOf,
   offerAppointments,
   type AccessNeeds,
-  type Modality,
 } from '@kindred/care';
 import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,26 +27,17 @@ import { fieldList, fieldText, formOf, type WebContext, type WebDeps } from '../
 import type { FieldError } from '../components.ts';
 import { BookingMode, bookingTitle, renderBookedPage, renderBookingPage, type BookedView, type BookingView } from './booking-page.ts';
 import { contactPerson } from './contact-person.ts';
+import { DAYS_SHOWN, addDays, freeTimes, preferenceOnAppointment, statedPreference, type StatedPreference, type TimesQuery } from './free-times.ts';
 import { loadRequest, type LoadedRequest } from './request-data.ts';
 import { recordBooked, recordOffered } from './request-outcomes.ts';
-import { preferredModalityOf } from './request-facts.ts';
 import { idOf, linkTo, londonDate } from './staff-format.ts';
 import { orgParam } from './staff-organisation.ts';
-
-/** The days of free times on one page. */
-const DAYS_SHOWN = 7;
-/** At most this many times on one page (page weight: a week of 10-minute slots is about this). */
-const MAX_TIMES = 120;
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' } as const;
 export const requestParams = { type: 'object', required: ['id'], properties: { id: ID } } as const;
 const bookedParams = { type: 'object', required: ['id', 'appointmentId'], properties: { id: ID, appointmentId: ID } } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function queryOf(request: FastifyRequest): Record<string, string> {
   const query = request.query as Record<string, unknown>;
@@ -61,40 +49,34 @@ function interpretersFor(needs: AccessNeeds): string[] {
   return interpreterParticipants(needs).map((p) => p.actor?.display ?? 'An interpreter');
 }
 
-interface TimesQuery {
-  modality: Modality;
-  from: string;
-}
-
-async function freeTimes(ctx: WebContext, loaded: LoadedRequest, query: TimesQuery, now: number): Promise<StoredResource[]> {
-  const organisationId = loaded.organisationId ?? loaded.workplace.current.id;
-  const window = londonDay(query.from);
-  const start = Math.max(Date.parse(window.start), now);
-  const end = Date.parse(londonDay(addDays(query.from, DAYS_SHOWN)).start);
-  if (end <= start) return [];
-  return findFreeSlots(ctx.record, { organisationId, modality: query.modality, from: new Date(start).toISOString(), to: new Date(end).toISOString(), count: MAX_TIMES });
-}
-
-function timesQuery(raw: Record<string, string>, loaded: LoadedRequest, now: number): TimesQuery {
+function timesQuery(raw: Record<string, string>, stated: StatedPreference | undefined, now: number): TimesQuery {
   const today = londonDate(now);
-  const preferred = preferredModalityOf(loaded.response);
+  const preferred = stated?.modality;
   const modality = isModality(raw.modality) ? raw.modality : (preferred ?? 'phone');
   const from = raw.from !== undefined && DATE.test(raw.from) && !Number.isNaN(Date.parse(raw.from)) && raw.from >= today ? raw.from : today;
   return { modality, from };
 }
 
-async function bookingView(ctx: WebContext, loaded: LoadedRequest, query: TimesQuery, mode: BookingMode, chosen: readonly string[], errors: FieldError[] | undefined, now: number): Promise<BookingView> {
-  const slots = await freeTimes(ctx, loaded, query, now);
+async function bookingView(
+  ctx: WebContext,
+  loaded: LoadedRequest,
+  stated: StatedPreference | undefined,
+  query: TimesQuery,
+  mode: BookingMode,
+  chosen: readonly string[],
+  errors: FieldError[] | undefined,
+  now: number,
+): Promise<BookingView> {
+  const slots = await freeTimes(ctx, loaded.organisationId ?? loaded.workplace.current.id, query, now);
   const today = londonDate(now);
   const earlier = addDays(query.from, -DAYS_SHOWN);
   const org = orgParam(loaded.workplace);
-  const preferred = preferredModalityOf(loaded.response);
   return {
     requestId: loaded.task.id,
     ...(org !== undefined ? { org } : {}),
     csrf: ctx.viewer.csrf,
     person: { name: loaded.person.name, firstName: loaded.person.firstName, needsLines: loaded.person.needsLines, ...(loaded.person.carer !== undefined ? { carer: loaded.person.carer } : {}) },
-    ...(preferred !== undefined ? { preferred } : {}),
+    ...(stated !== undefined ? { preferred: stated.modality, preferredWhere: stated.where } : {}),
     modality: query.modality,
     mode,
     from: query.from,
@@ -130,8 +112,9 @@ export function bookingRoutes(deps: WebDeps) {
       const now = Date.now();
       const raw = queryOf(request);
       const loaded = await loadRequest(ctx, (request.params as { id: string }).id, raw.org, now);
+      const stated = await statedPreference(ctx, loaded.person.id, loaded.response);
       const mode = raw.mode === BookingMode.offer ? BookingMode.offer : BookingMode.book;
-      return sendBooking(deps, request, reply, 200, await bookingView(ctx, loaded, timesQuery(raw, loaded, now), mode, [], undefined, now));
+      return sendBooking(deps, request, reply, 200, await bookingView(ctx, loaded, stated, timesQuery(raw, stated, now), mode, [], undefined, now));
     });
 
     app.post('/app/staff/requests/:id/book', { schema: { params: requestParams } }, async (request, reply) => {
@@ -140,12 +123,13 @@ export function bookingRoutes(deps: WebDeps) {
       const now = Date.now();
       const fields = formOf(request);
       const loaded = await loadRequest(ctx, (request.params as { id: string }).id, fieldText(fields, 'org') || undefined, now);
+      const stated = await statedPreference(ctx, loaded.person.id, loaded.response);
       const mode = fieldText(fields, 'action') === BookingMode.offer ? BookingMode.offer : BookingMode.book;
-      const query = timesQuery({ modality: fieldText(fields, 'modality'), from: fieldText(fields, 'from') }, loaded, now);
+      const query = timesQuery({ modality: fieldText(fields, 'modality'), from: fieldText(fields, 'from') }, stated, now);
       const chosen = mode === BookingMode.book ? [fieldText(fields, 'slot')].filter((s) => s !== '') : fieldList(fields, 'slots');
-      const again = async (status: number, errors: FieldError[]) => sendBooking(deps, request, reply, status, await bookingView(ctx, loaded, query, mode, chosen, errors, now));
-      const by = { reference: `PractitionerRole/${loaded.workplace.current.roleId}`, display: ctx.viewer.displayName };
-      const preferred = preferredModalityOf(loaded.response);
+      const again = async (status: number, errors: FieldError[]) => sendBooking(deps, request, reply, status, await bookingView(ctx, loaded, stated, query, mode, chosen, errors, now));
+      const by = { reference: loaded.workplace.practitioner, display: ctx.viewer.displayName };
+      const preferred = stated?.modality;
       const org = orgParam(loaded.workplace);
 
       if (mode === BookingMode.book) {
@@ -198,15 +182,13 @@ export function bookingRoutes(deps: WebDeps) {
   };
 }
 
-const PREFERRED_MODALITY_EXTENSION = 'https://kindred.health/fhir/StructureDefinition/preferred-modality';
-
 async function bookedView(ctx: WebContext, loaded: LoadedRequest, appointment: StoredResource): Promise<BookedView> {
   const participants = Array.isArray(appointment.participant) ? (appointment.participant as { type?: { coding?: { code?: string }[] }[]; actor?: { reference?: string; display?: string } }[]) : [];
   const interpreters = participants.filter((p) => p.type?.some((t) => t.coding?.some((c) => c.code === 'INTRP'))).map((p) => p.actor?.display ?? 'An interpreter');
   const others = participants.filter((p) => p.actor?.reference !== undefined && !p.actor.reference.startsWith('Patient/') && !interpreters.includes(p.actor.display ?? ''));
   const withNames = await Promise.all(others.map(async (p) => p.actor?.display ?? (await nameOfActor(ctx, p.actor?.reference))));
   const modality = modalityOf(appointment);
-  const preferredCode = ((appointment.extension as { url?: string; valueCoding?: { code?: string } }[] | undefined) ?? []).find((e) => e.url === PREFERRED_MODALITY_EXTENSION)?.valueCoding?.code;
+  const preferredCode = preferenceOnAppointment(appointment);
   const messages = await ctx.record.search(parseSearchRequest('Communication', [['identifier', `${MESSAGE_REFERENCE_SYSTEM}|confirmation:${appointment.id}`], ['_count', '1'], ['_sort', '-_lastUpdated']], { handling: 'strict' }));
   const message = messages.matches[0];
   const org = orgParam(loaded.workplace);
@@ -216,7 +198,7 @@ async function bookedView(ctx: WebContext, loaded: LoadedRequest, appointment: S
     personName: loaded.person.name,
     start: String(appointment.start),
     ...(modality !== undefined ? { modalityGiven: MODALITY_WORDS[modality] } : {}),
-    ...(isModality(preferredCode) ? { preferred: MODALITY_WORDS[preferredCode] } : {}),
+    ...(preferredCode !== undefined ? { preferred: MODALITY_WORDS[preferredCode] } : {}),
     ...(typeof appointment.minutesDuration === 'number' ? { minutes: appointment.minutesDuration } : {}),
     with: withNames.filter((n): n is string => n !== undefined),
     interpreters,

@@ -12,7 +12,7 @@ import { button, form, select, table, tag } from '../components.ts';
 import { CATEGORY_WORDS, ROUTE_WORDS } from './request-facts.ts';
 import type { Choice } from './staff-colleagues.ts';
 import { pagination, personLine, tabLinks } from './staff-components.ts';
-import { shortDateTimeText } from './staff-format.ts';
+import { nhsNumberText, shortDateTimeText } from './staff-format.ts';
 
 export const TABS: readonly { filter: InboxFilter; text: string }[] = [
   { filter: 'all', text: 'All open' },
@@ -77,7 +77,7 @@ function assignedCell(row: InboxRow, view: InboxView): string {
 export function renderInboxPage(view: InboxView): SafeHtml {
   const tabText = TABS.find((t) => t.filter === view.filter)?.text ?? 'All open';
   const rows = view.rows.map((row) => [
-    html`<a href="${view.requestHref(row.taskId)}">${personLine(row.patient?.name ?? 'Name not recorded', row.patient?.age, row.patient?.nhsNumber)}<span class="nhsuk-u-visually-hidden">: open the request</span></a>`,
+    html`<a href="${view.requestHref(row.taskId)}">${personLine(row.patient?.name ?? 'Name not recorded', row.patient?.age, row.patient?.nhsNumber !== undefined ? nhsNumberText(row.patient.nhsNumber) : undefined)}<span class="nhsuk-u-visually-hidden">: open the request</span></a>`,
     requestCell(row),
     needsCell(row),
     row.authoredOn !== undefined ? shortDateTimeText(row.authoredOn) : '',

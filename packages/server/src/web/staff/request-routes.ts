@@ -149,7 +149,7 @@ export function requestRoutes(deps: WebDeps) {
       const note = (values.note ?? '').trim();
       if (note === '') return sendRequestPage(deps, request, reply, 400, loaded, { values, errors: [{ field: 'note', message: 'Write the note before saving it' }] });
       if (note.length > MAX_TEXT) return sendRequestPage(deps, request, reply, 400, loaded, { values, errors: [tooLong('note', 'The note')] });
-      const by = { reference: `PractitionerRole/${loaded.workplace.current.roleId}`, display: deps.contextOf(request).viewer.displayName };
+      const by = { reference: loaded.workplace.practitioner, display: deps.contextOf(request).viewer.displayName };
       return attempt(deps, request, reply, loaded, { field: 'note', values }, async () => {
         await addTriageNote(deps.contextOf(request).record, loaded.task.id, note, by, fieldText(fields, 'version'));
         return 'note';
@@ -168,7 +168,7 @@ export function requestRoutes(deps: WebDeps) {
       const text = (name: string) => (values[name] ?? '').trim();
       const field = form === 'reply' ? 'reply' : form === 'sign-post' ? 'signPostTo' : form === 'refer' ? 'referTo' : 'reason';
       const again = (message: string) => sendRequestPage(deps, request, reply, 400, loaded, { values, errors: [{ field, message }], openForm: form });
-      const by = { reference: `PractitionerRole/${loaded.workplace.current.roleId}`, display: ctx.viewer.displayName };
+      const by = { reference: loaded.workplace.practitioner, display: ctx.viewer.displayName };
       const base = { expectedVersion: fieldText(fields, 'version'), by, now: Date.now() };
       let outcome: TriageOutcome;
       switch (form) {

@@ -61,12 +61,17 @@ export function ageOn(birthDate: string | undefined, now: number): number | unde
   return age >= 0 && age < 150 ? age : undefined;
 }
 
-/** "943 476 5919" (the way it is printed on NHS letters), or undefined when the Patient has none. */
+/** "943 476 5919": an NHS number the way it is printed on NHS letters. */
+export function nhsNumberText(value: string): string {
+  const digits = value.replace(/\s/g, '');
+  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : value;
+}
+
+/** The Patient's NHS number as printed, or undefined when it has none. */
 export function nhsNumberOf(patient: Resource): string | undefined {
   const identifiers = Array.isArray(patient.identifier) ? (patient.identifier as { system?: string; value?: string }[]) : [];
-  const value = identifiers.find((i) => i.system === NHS_NUMBER_SYSTEM && typeof i.value === 'string')?.value?.replace(/\s/g, '');
-  if (value === undefined) return undefined;
-  return /^\d{10}$/.test(value) ? `${value.slice(0, 3)} ${value.slice(3, 6)} ${value.slice(6)}` : value;
+  const value = identifiers.find((i) => i.system === NHS_NUMBER_SYSTEM && typeof i.value === 'string')?.value;
+  return value === undefined ? undefined : nhsNumberText(value);
 }
 
 /** The first name, for "Before you contact Ann": the usual name's first given name, else the whole name. */
