@@ -3,12 +3,15 @@
  * access-checked, audited record (WebContext.record) and the care services; nothing here builds SQL.
  *
  * This file only registers the pages' plugins: the triage inbox, a request, booking, the day's
- * appointments and offers.
+ * appointments and offers, people, the load and equity view, and messages.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web-context.ts';
 import { bookingRoutes } from './booking-routes.ts';
+import { equityRoutes } from './equity-routes.ts';
 import { inboxRoutes } from './inbox-routes.ts';
+import { messagesRoutes } from './messages-routes.ts';
+import { peopleRoutes } from './people-routes.ts';
 import { requestRoutes } from './request-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
@@ -16,5 +19,8 @@ export function staffRoutes(deps: WebDeps) {
     await app.register(inboxRoutes(deps));
     await app.register(requestRoutes(deps));
     await app.register(bookingRoutes(deps));
+    await app.register(peopleRoutes(deps));
+    await app.register(equityRoutes(deps));
+    await app.register(messagesRoutes(deps));
   };
 }
