@@ -6,15 +6,14 @@
  * page again with status 400 and an error summary. Nothing here builds SQL.
  */
 import { requestLoadAndEquity, type LoadAndEquity } from '@kindred/care';
-import { isFhirError, type Resource } from '@kindred/fhir';
-import type { Repository } from '@kindred/store';
+import { isFhirError } from '@kindred/fhir';
 import type { FastifyInstance } from 'fastify';
-import { html } from '../../pages/html.ts';
 import type { FieldErrors } from '../components.ts';
 import type { WebDeps } from '../web-context.ts';
 import { equityPeriodOf } from './equity-period.ts';
 import { renderEquityPage } from './equity-pages.ts';
-import { chosenOrganisation, staffContextOf, staffOrganisations } from './people-staff.ts';
+import { staffContextOf } from './people-staff.ts';
+import { staffWorkplace } from './staff-organisation.ts';
 
 const periodQuery = { type: 'object', properties: { from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 }, org: { type: 'string', maxLength: 100 } } } as const;
 
@@ -24,32 +23,17 @@ export const shortDay = (day: string): string => {
   return `${Number(d)}/${Number(m)}/${y ?? ''}`;
 };
 
-async function organisationName(record: Repository, id: string): Promise<string> {
-  try {
-    const organisation: Resource = await record.read('Organization', id);
-    return typeof organisation.name === 'string' && organisation.name.trim() !== '' ? organisation.name : id;
-  } catch (error) {
-    if (isFhirError(error) && error.status < 500) return id;
-    throw error;
-  }
-}
-
 export function equityRoutes(deps: WebDeps) {
   return async function equityPages(app: FastifyInstance): Promise<void> {
     app.get('/app/staff/equity', { schema: { querystring: periodQuery } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
       const query = request.query as { from?: string; to?: string; org?: string };
-      const organisationId = chosenOrganisation(ctx, query.org);
-      if (organisationId === undefined) {
-        const main = html`<h1>Who uses which route</h1><p>Your role is not at a practice or service, so there are no requests to show. Ask the people who run Kindred in your area to link your role to your organisation.</p>`;
-        return deps.send(reply, 200, deps.render(request, { title: 'Who uses which route', main }));
-      }
-      const ids = staffOrganisations(ctx);
-      const names = await Promise.all(ids.map(async (id) => ({ id, name: await organisationName(ctx.record, id) })));
-      const name = names.find((o) => o.id === organisationId)?.name ?? organisationId;
+      // the organisation of their roles (?org= when they work for several); a 403 page when they have none
+      const workplace = await staffWorkplace(ctx.principal, ctx.record, query.org);
+      const organisationId = workplace.current.id;
       const now = Date.now();
       const period = equityPeriodOf(query, now);
-      const base = { organisationName: name, organisations: names, organisationId };
+      const base = { organisationName: workplace.current.name, organisations: workplace.all.map((o) => ({ id: o.id, name: o.name })), organisationId };
       const page = (status: number, fields: { from: string; to: string }, errors: FieldErrors, view?: LoadAndEquity) => {
         const content = renderEquityPage({ ...base, fields, errors, ...(view !== undefined ? { view } : {}) });
         return deps.send(reply, status, deps.render(request, { title: content.title, main: content.main, ...(errors.length > 0 ? { errors } : {}) }));
@@ -66,4 +50,3 @@ export function equityRoutes(deps: WebDeps) {
     });
   };
 }
-

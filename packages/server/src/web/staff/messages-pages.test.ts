@@ -84,7 +84,8 @@ describe('renderMessagesPage', () => {
     expect(main).toContain('Appointment reminder large print');
     expect(main).toContain('Letter');
     expect(main).toContain('Waiting to send');
-    expect(main).toContain('20 Nov 2026, 09:00');
+    expect(main).toContain('Fri 20 Nov, 9am');
+    expect(main).toContain('Page 2');
     expect(main).toContain('href="/app/staff/messages?page=1#outbox"');
     expect(main).toContain('href="/app/staff/messages?page=3#outbox"');
   });

@@ -10,7 +10,8 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, form, insetText, radios, summaryList, table, tag, textarea, type FieldErrors, type TagColour } from '../components.ts';
 import type { FormFields } from '../web-context.ts';
 import { fieldText } from '../web-context.ts';
-import { formatDateTime, nhsNumberOf } from './people-format.ts';
+import { doneBanner, pagination as pageLinks } from './staff-components.ts';
+import { nhsNumberOf, shortDateTimeText } from './staff-format.ts';
 import { pagination, personName, templateWords, type PageContent } from './people-pages.ts';
 import { MAX_CALL_NOTE_LENGTH, type OutboxPage, type StaffCall, type StaffCallPage } from './messages-call-list.ts';
 
@@ -66,7 +67,7 @@ ${summaryList([
   { key: 'Why phone', value: call.reasons.length > 0 ? html`<ul class="nhsuk-list nhsuk-list--bullet">${call.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : 'Not recorded' },
   ...(help.length > 0 ? [{ key: 'Before you call', value: html`<ul class="nhsuk-list nhsuk-list--bullet">${help.map((h) => html`<li>${h}</li>`)}</ul>` }] : []),
   { key: 'What to tell them', value: payload !== '' ? lines(payload) : 'No message text recorded' },
-  { key: 'Waiting since', value: formatDateTime(c.meta.lastUpdated) },
+  { key: 'Waiting since', value: shortDateTimeText(c.meta.lastUpdated) },
 ])}
 ${form(
   `/app/staff/messages/calls/${id}`,
@@ -96,7 +97,7 @@ function outboxSection(outbox: OutboxPage): SafeHtml {
     const status = OUTBOX_STATUS[message.status] ?? { text: message.status, colour: 'grey' as const };
     const subject = (communication.subject as { reference?: string } | undefined)?.reference;
     return [
-      formatDateTime(message.createdAt),
+      shortDateTimeText(message.createdAt),
       subject?.startsWith('Patient/') === true ? html`<a href="/app/staff/people/${subject.slice('Patient/'.length)}">Their record</a>` : '',
       CHANNEL_WORDS[message.channel] ?? message.channel,
       lines(message.recipient),
@@ -107,14 +108,7 @@ function outboxSection(outbox: OutboxPage): SafeHtml {
   const previous = outbox.page > 1 ? `/app/staff/messages?page=${outbox.page - 1}#outbox` : undefined;
   const next = outbox.hasNext ? `/app/staff/messages?page=${outbox.page + 1}#outbox` : undefined;
   return html`${table('Messages waiting in the outbox', ['Created', 'Person', 'Channel', 'Recipient', 'Template', 'Status'], rows, { captionHidden: true })}
-${previous !== undefined || next !== undefined
-  ? html`<nav class="nhsuk-pagination" role="navigation" aria-label="Outbox pages">
-  <ul class="nhsuk-list nhsuk-pagination__list">
-    ${previous !== undefined ? html`<li class="nhsuk-pagination-item--previous"><a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href="${previous}"><span class="nhsuk-pagination__title">Previous page</span></a></li>` : html``}
-    ${next !== undefined ? html`<li class="nhsuk-pagination-item--next"><a class="nhsuk-pagination__link nhsuk-pagination__link--next" href="${next}"><span class="nhsuk-pagination__title">Next page</span></a></li>` : html``}
-  </ul>
-</nav>`
-  : html``}
+${pageLinks({ ...(previous !== undefined ? { previous } : {}), ...(next !== undefined ? { next } : {}), label: `Page ${outbox.page}` })}
 ${outbox.truncated ? html`<p class="nhsuk-body-s">Only the oldest waiting messages are shown here. Each person’s record lists all their messages.</p>` : html``}`;
 }
 
@@ -135,7 +129,7 @@ export interface MessagesPageInput {
 export function renderMessagesPage(input: MessagesPageInput): PageContent {
   const calls = input.calls.calls;
   const main = html`<h1>Messages</h1>
-${input.recorded === true ? insetText('The call is recorded.') : html``}
+${doneBanner(input.recorded === true ? 'The call is recorded.' : undefined)}
 ${input.notice !== undefined ? insetText(input.notice) : html``}
 <h2 id="calls">Calls to make</h2>
 <p>These people could not be sent this message in writing, so someone must phone them. The oldest are first.</p>

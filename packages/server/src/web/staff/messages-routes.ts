@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldText, formOf, type WebContext, type WebDeps } from '../web-context.ts';
 import { CallOutcome, listStaffCalls, MAX_CALL_NOTE_LENGTH, recordStaffCall, visibleOutbox, type StaffCallPage } from './messages-call-list.ts';
 import { renderMessagesPage, type CallFormState } from './messages-pages.ts';
-import { idOf, staffContextOf } from './people-staff.ts';
+import { logicalIdOf, staffContextOf } from './people-staff.ts';
 
 const pageQuery = {
   type: 'object',
@@ -65,7 +65,7 @@ export function messagesRoutes(deps: WebDeps) {
     app.post('/app/staff/messages/calls/:id', { schema: { params: idParams } }, async (request, reply) => {
       deps.checkCsrf(request);
       const ctx = staffContextOf(deps, request);
-      const id = idOf((request.params as { id: string }).id);
+      const id = logicalIdOf((request.params as { id: string }).id);
       if (id === undefined) throw new FhirError('NOT_FOUND', 'There is no such message.');
       const fields = formOf(request);
       const outcome = fieldText(fields, `outcome-${id}`);

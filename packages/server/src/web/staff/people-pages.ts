@@ -7,10 +7,12 @@
 import { accessNeedsSummary, nameOf, readAccessNeeds, type AccessNeeds } from '@kindred/care';
 import type { Resource, StoredResource } from '@kindred/fhir';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { backLink, button, form, insetText, summaryList, table, tag, textInput, warningCallout, type FieldErrors, type SummaryRow, type TagColour } from '../components.ts';
+import { backLink, button, form, summaryList, table, tag, textInput, warningCallout, type FieldErrors, type SummaryRow, type TagColour } from '../components.ts';
 import { renderAccessNeedsFields, type CarerChoice } from '../shared/access-needs-form.ts';
 import type { FormFields } from '../web-context.ts';
-import { ageOn, formatCalendarDate, formatDateTime, nhsNumberOf } from './people-format.ts';
+import { formatCalendarDate } from './people-format.ts';
+import { accessNeedsCallout, doneBanner } from './staff-components.ts';
+import { ageOn, firstNameOf, nhsNumberOf, shortDateTimeText } from './staff-format.ts';
 import type { CarerOfPerson, PersonRecord, RecordPart } from './people-record.ts';
 
 export interface PageContent {
@@ -75,7 +77,7 @@ export function renderPeopleSearchPage(query: string, outcome: { results?: Peopl
   const errors: FieldErrors = outcome.error !== undefined ? [{ field: 'q', message: outcome.error }] : [];
   const results = outcome.results;
   const rows = (results?.people ?? []).map((p) => {
-    const age = ageOn(p.birthDate as string | undefined, now);
+    const age = ageOn(typeof p.birthDate === 'string' ? p.birthDate : undefined, now);
     const needs = accessNeedsSummary(readAccessNeeds(p)).filter((line) => !line.startsWith('How they like to be contacted'));
     return [
       html`<a href="/app/staff/people/${p.id}">${personName(p)}</a>`,
@@ -122,10 +124,12 @@ const CARER_ACTION_WORDS: Readonly<Record<string, string>> = {
   'manage-requests': 'ask for help and follow requests for them',
 };
 
-/** The access needs before anything else: staff read them before every contact. */
-export function needsCallout(name: string, needs: AccessNeeds): SafeHtml {
-  const lines = accessNeedsSummary(needs);
-  return warningCallout(`Before you contact ${name}`, html`<ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>`);
+/** The access needs before anything else, as on every staff page: staff read them before every contact. */
+function needsCallout(patient: Resource, name: string, person: PersonRecord): SafeHtml {
+  const lines = accessNeedsSummary(person.needs).filter((line) => !line.startsWith('A carer helps them'));
+  const carer = person.needs.carerHelps === undefined || person.carers.hidden ? undefined : person.carers.items.find((c) => `RelatedPerson/${c.relatedPerson.id}` === person.needs.carerHelps);
+  const carerName = carer === undefined ? (person.needs.carerHelps !== undefined ? 'a carer helps them (see below)' : undefined) : `${nameOf(carer.relatedPerson) ?? 'name not recorded'} helps them`;
+  return accessNeedsCallout(firstNameOf(patient, name), lines, carerName);
 }
 
 function hiddenPart(what: string): SafeHtml {
@@ -135,7 +139,7 @@ function hiddenPart(what: string): SafeHtml {
 function contactRows(patient: Resource, now: number): SummaryRow[] {
   const telecom = currentOf<ContactPoint>(patient.telecom);
   const address = homeAddress(patient);
-  const age = ageOn(patient.birthDate as string | undefined, now);
+  const age = ageOn(typeof patient.birthDate === 'string' ? patient.birthDate : undefined, now);
   const words: Readonly<Record<string, string>> = { phone: 'Phone', sms: 'Mobile', email: 'Email' };
   return [
     { key: 'NHS number', value: nhsNumberOf(patient) ?? 'Not recorded' },
@@ -206,7 +210,7 @@ function requestsSection(requests: RecordPart<StoredResource>): SafeHtml {
     const route = extensionOf(task, 'request-route')?.valueCode;
     const business = (task.businessStatus as { text?: string } | undefined)?.text;
     return [
-      html`<a href="/app/staff/requests/${task.id}">${formatDateTime(task.authoredOn as string | undefined) || 'Date not recorded'}</a>`,
+      html`<a href="/app/staff/requests/${task.id}">${typeof task.authoredOn === 'string' ? shortDateTimeText(task.authoredOn) : 'Date not recorded'}</a>`,
       category === 'admin' ? 'Admin' : category === 'medical' ? 'Medical' : '',
       ROUTE_WORDS[route ?? ''] ?? '',
       html`${requestStatusTag(task)}${task.priority === 'urgent' ? html` ${tag('Urgent', 'red')}` : html``}${business !== undefined ? html`<br><span class="nhsuk-body-s">${business}</span>` : html``}`,
@@ -252,7 +256,7 @@ function appointmentsSection(appointments: RecordPart<StoredResource>): SafeHtml
     const modality = modalityOf(a);
     const interpreter = interpreterOf(a);
     return [
-      formatDateTime(a.start as string | undefined) || 'Time not set',
+      typeof a.start === 'string' ? shortDateTimeText(a.start) : 'Time not set',
       MODALITY_WORDS[modality ?? ''] ?? '',
       interpreter !== undefined ? `Interpreter: ${interpreter}` : '',
       html`${tag(status.text, status.colour)}${a.status === 'cancelled' && (a.cancelationReason as { text?: string } | undefined)?.text !== undefined ? html`<br><span class="nhsuk-body-s">${(a.cancelationReason as { text?: string }).text}</span>` : html``}`,
@@ -289,7 +293,7 @@ function messagesSection(messages: RecordPart<StoredResource>): SafeHtml {
   const rows = messages.items.map((c) => {
     const medium = listOf<{ text?: string }>(c.medium)[0]?.text ?? '';
     const topic = (c.topic as { text?: string } | undefined)?.text;
-    const when = formatDateTime((c.sent as string | undefined) ?? c.meta.lastUpdated);
+    const when = shortDateTimeText(typeof c.sent === 'string' ? c.sent : c.meta.lastUpdated);
     return [when, templateWords(topic), medium, messageStatusTag(c)];
   });
   return html`${table('Messages', ['When', 'Message', 'How', 'Status'], rows, { captionHidden: true })}${messages.more ? html`<p>Showing the latest ${messages.items.length}.</p>` : html``}`;
@@ -300,9 +304,9 @@ export function renderPersonPage(person: PersonRecord, options: { now: number; s
   const id = person.patient.id;
   const main = html`${backLink('/app/staff/people', 'Find another person')}
 <h1>${name}</h1>
-${options.saved === true ? insetText('Their access needs are saved.') : html``}
+${doneBanner(options.saved === true ? 'Their access needs are saved.' : undefined)}
 <h2>Access needs</h2>
-${needsCallout(name, person.needs)}
+${needsCallout(person.patient, name, person)}
 <p><a href="/app/staff/people/${id}/needs">Change their access needs<span class="nhsuk-u-visually-hidden"> for ${name}</span></a></p>
 <h2>Contact details</h2>
 ${summaryList(contactRows(person.patient, options.now))}

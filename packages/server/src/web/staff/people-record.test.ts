@@ -90,7 +90,7 @@ for (const backend of backends) {
       expect(page).toContain('Staff must phone');
       expect(page).toMatch(/Received<\/strong> <strong class="nhsuk-tag nhsuk-tag--red">Urgent/);
       // access needs come before contact details
-      expect(page.indexOf('Before you contact Test Able')).toBeLessThan(page.indexOf('Contact details'));
+      expect(page.indexOf('Before you contact Test')).toBeLessThan(page.indexOf('Contact details'));
     });
 
     it('a member of staff of another practice cannot open the person', async () => {

@@ -14,7 +14,7 @@ import { fieldText, formOf, type WebDeps } from '../web-context.ts';
 import { renderNeedsPage, renderPeopleSearchPage, renderPersonPage, type PageContent } from './people-pages.ts';
 import { readPersonRecord } from './people-record.ts';
 import { personSearchOf, type PersonSearch } from './people-search.ts';
-import { idOf, staffContextOf } from './people-staff.ts';
+import { logicalIdOf, staffContextOf } from './people-staff.ts';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 const searchQuery = { type: 'object', properties: { q: { type: 'string', maxLength: 1000 }, cursor: { type: 'string', maxLength: 2000 } } } as const;
@@ -67,7 +67,7 @@ export function peopleRoutes(deps: WebDeps) {
 
     app.get('/app/staff/people/:id', { schema: { params: idParams } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
-      const id = idOf((request.params as { id: string }).id);
+      const id = logicalIdOf((request.params as { id: string }).id);
       if (id === undefined) throw notFound();
       const person = await readPersonRecord(ctx.record, id);
       const saved = (request.query as Record<string, unknown>).saved === 'needs';
@@ -76,7 +76,7 @@ export function peopleRoutes(deps: WebDeps) {
 
     app.get('/app/staff/people/:id/needs', { schema: { params: idParams } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
-      const id = idOf((request.params as { id: string }).id);
+      const id = logicalIdOf((request.params as { id: string }).id);
       if (id === undefined) throw notFound();
       const [patient, carers] = await Promise.all([ctx.record.read('Patient', id), carerChoices(ctx.record, id)]);
       return show(request, reply, 200, renderNeedsPage({ patient, needs: readAccessNeeds(patient), carers, errors: [], csrf: ctx.viewer.csrf }));
@@ -85,7 +85,7 @@ export function peopleRoutes(deps: WebDeps) {
     app.post('/app/staff/people/:id/needs', { schema: { params: idParams } }, async (request, reply) => {
       deps.checkCsrf(request);
       const ctx = staffContextOf(deps, request);
-      const id = idOf((request.params as { id: string }).id);
+      const id = logicalIdOf((request.params as { id: string }).id);
       if (id === undefined) throw notFound();
       const fields = formOf(request);
       const parsed = parseAccessNeedsForm(fields);
