@@ -80,21 +80,24 @@ async function alreadyThere(store: Store): Promise<DemoSummary | undefined> {
 
 /** Who the person and carer demo accounts are: the first who fit, preferring people with requests and appointments to look at. */
 interface AccountChoice {
-  person?: { id: string; name: string; practice: string; rich: boolean };
-  carer?: { id: string; name: string; personName: string; rich: boolean };
+  person?: { id: string; name: string; practice: string; score: number };
+  carer?: { id: string; name: string; personName: string; score: number };
 }
 
 function chooseAccountPeople(person: DemoPerson, history: readonly Resource[], chosen: AccountChoice): AccountChoice {
-  const rich = history.some((r) => r.resourceType === 'Appointment' && r.status === 'booked') && history.some((r) => r.resourceType === 'Task');
+  // 3: requests and an appointment to come; 2: requests and a past appointment; 1: requests; 0: nothing yet
+  const requests = history.some((r) => r.resourceType === 'Task');
+  const appointments = history.filter((r) => r.resourceType === 'Appointment');
+  const score = !requests ? 0 : appointments.some((r) => r.status === 'booked') ? 3 : appointments.length > 0 ? 2 : 1;
   const next = { ...chosen };
   const usesTheApp =
     person.practice === 'riverside' && !person.child && person.age >= 25 && person.age <= 70 && !person.noInternet && person.email !== undefined && person.mobile !== undefined && !person.interpreter && !person.bsl;
-  if (usesTheApp && !(chosen.person?.rich ?? false) && (chosen.person === undefined || rich)) {
-    next.person = { id: person.id, name: person.name, practice: PRACTICES[person.practice].name, rich };
+  if (usesTheApp && score > (chosen.person?.score ?? -1)) {
+    next.person = { id: person.id, name: person.name, practice: PRACTICES[person.practice].name, score };
   }
   const carer = person.carer;
-  if (carer && !carer.parent && carer.actions.length === 4 && !(chosen.carer?.rich ?? false) && (chosen.carer === undefined || rich)) {
-    next.carer = { id: carer.id, name: carer.name, personName: person.name, rich };
+  if (carer && !carer.parent && carer.actions.length === 4 && score > (chosen.carer?.score ?? -1)) {
+    next.carer = { id: carer.id, name: carer.name, personName: person.name, score };
   }
   return next;
 }
