@@ -143,13 +143,14 @@ for (const backend of backends) {
       const search = await desk.page('/app/staff/requests/new?q=dunn');
       expect(search.html).toContain('Test Dunn');
       const start = await desk.page('/app/staff/requests/new?q=dunn&patient=dave&route=phone');
-      const red = await desk.submit('/app/staff/requests/new', { ...hiddenFields(start.html), category: 'medical' }, start.html);
+      const red = await desk.submit('/app/staff/requests/new', { ...hiddenFields(start.html), category: 'medical', onBehalfReason: 'Phoned: no internet at home' }, start.html);
       const details = await desk.submit('/app/staff/requests/new', { ...hiddenFields(red.html), ...NO_RED_FLAGS }, red.html);
       const sent = await desk.submit('/app/staff/requests/new', { ...hiddenFields(details.html), ...DETAILS }, details.html);
-      expect(sent.url).toMatch(/\/app\/staff\/requests\/[A-Za-z0-9-]+\?sent=1$/);
+      expect(sent.url, sent.html.slice(0, 3000)).toMatch(/\/app\/staff\/requests\/[A-Za-z0-9-]+\?sent=1$/);
       const task = (await tasksFor(store, 'dave')).find((t) => sent.url.includes(t.id))!;
       expect(extension(task, 'request-route')).toMatchObject({ valueCode: 'phone' });
       expect(extension(task, 'submitted-by')).toMatchObject({ valueReference: { reference: 'Practitioner/rec-north' } });
+      expect(extension(task, 'submitted-for-reason')).toMatchObject({ valueString: 'Phoned: no internet at home' });
       // hostile search text is a page, not a crash
       const hostile = await desk.page(`/app/staff/requests/new?q=${encodeURIComponent("'); DROP TABLE resource;-- <b>")}`);
       expect(hostile.status).toBe(400);
