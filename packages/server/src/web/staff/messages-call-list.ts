@@ -35,6 +35,8 @@ export interface StaffCall {
 export interface StaffCallPage {
   calls: StaffCall[];
   nextCursor?: string;
+  /** the signed-in person's role may not read messages */
+  hidden?: boolean;
 }
 
 const STAFF_PHONE_PREFIX = /^Staff must phone:\s*/i;
@@ -63,7 +65,13 @@ export async function listStaffCalls(record: Repository, cursor?: string): Promi
     ],
     { handling: 'strict' },
   );
-  const page = await record.search(search);
+  let page;
+  try {
+    page = await record.search(search);
+  } catch (error) {
+    if (isFhirError(error) && error.status === 403) return { calls: [], hidden: true };
+    throw error;
+  }
   const patients = new Map(page.included.filter((r) => r.resourceType === 'Patient').map((p) => [`Patient/${p.id}`, p]));
   const calls = page.matches.map((communication) => {
     const subject = (communication.subject as { reference?: string } | undefined)?.reference;

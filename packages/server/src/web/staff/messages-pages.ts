@@ -133,7 +133,7 @@ ${doneBanner(input.recorded === true ? 'The call is recorded.' : undefined)}
 ${input.notice !== undefined ? insetText(input.notice) : html``}
 <h2 id="calls">Calls to make</h2>
 <p>These people could not be sent this message in writing, so someone must phone them. The oldest are first.</p>
-${calls.length === 0 ? html`<p>There are no calls to make.</p>` : html`${calls.map((call) => callSection(call, input.csrf, input.refused))}${pagination(input.callsFirstHref, input.callsNextHref)}`}
+${input.calls.hidden === true ? html`<p>Your role does not let you see messages.</p>` : calls.length === 0 ? html`<p>There are no calls to make.</p>` : html`${calls.map((call) => callSection(call, input.csrf, input.refused))}${pagination(input.callsFirstHref, input.callsNextHref)}`}
 <h2 id="outbox">Waiting in the outbox</h2>
 <p>Text messages, emails and letters wait here until they are sent.</p>
 ${outboxSection(input.outbox)}`;

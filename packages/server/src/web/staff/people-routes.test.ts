@@ -103,9 +103,28 @@ for (const backend of backends) {
     });
 
     it('shows who uses which route, and says what to fix in a bad period', async () => {
+      // twelve requests each in the last month: Alice's online by herself, Dave's (who needs an interpreter) by phone
+      const day = (i: number): string => new Date(Date.now() - (i + 1) * 86_400_000).toISOString();
+      const request = (id: string, patient: string, route: string, i: number) => ({
+        resourceType: 'Task',
+        id,
+        status: 'requested',
+        intent: 'order',
+        code: { coding: [{ system: 'https://kindred.health/fhir/CodeSystem/task-code', code: 'online-request' }] },
+        for: { reference: `Patient/${patient}` },
+        owner: { reference: 'Organization/gp-north' },
+        authoredOn: day(i),
+        extension: [{ url: 'https://kindred.health/fhir/StructureDefinition/request-route', valueCode: route }],
+      });
+      const tasks = Array.from({ length: 12 }, (_, i) => [request(`eq-alice-${i}`, 'alice', 'online-self', i), request(`eq-dave-${i}`, 'dave', 'phone', i)]).flat();
+      expect((await store.repository.importResources(tasks)).filter((r) => r.outcome === 'rejected')).toEqual([]);
       const page = await web.get('receptionist', '/app/staff/equity');
       expect(page.status).toBe(200);
-      expect(page.body).toContain('Who uses which route');
+      expect(page.body).toContain('<title>Who uses which route – North Street Surgery – Kindred</title>');
+      expect(page.body).toContain('North Street Surgery: 24 requests from');
+      expect(page.body).toContain('People who need an interpreter use the online route much less: 0% against 50% overall (12 requests).');
+      expect(page.body).toMatch(/<svg class="app-equity-chart" role="img" aria-label="[^"]*Needs an interpreter 0% \(much lower\)/);
+      expect(Buffer.byteLength(page.body)).toBeLessThan(100_000);
       const bad = await web.get('receptionist', '/app/staff/equity?from=31%2F2%2F2026');
       expect(bad.status).toBe(400);
       expect(bad.body).toContain('<a href="#from">Enter a real date for the start of the period, for example 1/9/2026</a>');
@@ -139,6 +158,13 @@ for (const backend of backends) {
       const again = await web.post('receptionist', `/app/staff/messages/calls/${id}`, { version: sent.communication.meta.versionId, [`outcome-${id}`]: 'reached' });
       expect(again.status).toBe(409);
       expect(again.body).toContain('Someone else recorded this call');
+    });
+
+    it('a role that may not read messages sees the page, and no messages', async () => {
+      const page = await web.get('privacyOfficer', '/app/staff/messages');
+      expect(page.status).toBe(200);
+      expect(page.body).not.toContain('action="/app/staff/messages/calls/');
+      expect(page.body).toContain('No messages are waiting to be sent.');
     });
   });
 }
