@@ -17,7 +17,8 @@ import { MESSAGE_ID_SYSTEM, PARTICIPATION_MODE_SYSTEM } from '@kindred/care';
 import { FhirError, isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { MessageOutbox, OutboxMessage, Repository } from '@kindred/store';
 
-export const CALLS_PAGE_SIZE = 25;
+/** each call carries its own form: ten keep the page light (well under 100 KB) */
+export const CALLS_PAGE_SIZE = 10;
 export const OUTBOX_PAGE_SIZE = 25;
 /** the outbox can list only what is waiting, oldest first: the page looks at this many at most */
 export const OUTBOX_WINDOW = 500;

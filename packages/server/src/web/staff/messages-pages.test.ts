@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_NEEDS, withAccessNeeds } from '@kindred/care';
 import type { StoredResource } from '@kindred/fhir';
+import { CALLS_PAGE_SIZE, OUTBOX_PAGE_SIZE } from './messages-call-list.ts';
 import { renderMessagesPage } from './messages-pages.ts';
 
 const patient = withAccessNeeds(
@@ -88,5 +89,15 @@ describe('renderMessagesPage', () => {
     expect(main).toContain('Page 2');
     expect(main).toContain('href="/app/staff/messages?page=1#outbox"');
     expect(main).toContain('href="/app/staff/messages?page=3#outbox"');
+  });
+
+  it('a full page of calls and outbox messages stays light', () => {
+    const calls = Array.from({ length: CALLS_PAGE_SIZE }, (_, i) => ({ communication: { ...communication, id: `msg-${i}` }, patient, reasons: ['needs an interpreter (pl) and the messages are in English only'] }));
+    const rows = Array.from({ length: OUTBOX_PAGE_SIZE }, (_, i) => ({
+      message: { messageId: `m${i}`, recipient: 'Dave Dunn\n2 High Street\nLeeds', channel: 'letter' as const, template: 'appointment-reminder', personalisation: {}, status: 'pending' as const, createdAt: Date.now() },
+      communication,
+    }));
+    const page = renderMessagesPage({ calls: { calls, nextCursor: 'next' }, outbox: { rows, page: 1, hasNext: true, truncated: false }, csrf: 'tok' });
+    expect(Buffer.byteLength(page.main.value)).toBeLessThan(80_000);
   });
 });
