@@ -120,7 +120,8 @@ describe.skipIf(skip !== undefined)(`the web app's journeys in Chromium${skip ==
     const { page } = await as('demo.person');
     const before = (await requestsOf(site.store, personId)).length;
     await page.goto(`${site.server.origin}/app/person/requests/new`);
-    await fillRequestForm(page, { category: 'medical', problem: '', redFlagYes: 'chest-pain' });
+    await expectAccessible(page, 'what the request is about');
+    await fillRequestForm(page, { category: 'medical', problem: '', redFlagYes: 'chest-pain' }, (what) => expectAccessible(page, what));
     expect(await page.locator('h1').textContent()).toContain('Call 999 now');
     expect(await page.title()).toMatch(/^Call 999 now/);
     await expectAccessible(page, 'Call 999 now');
@@ -140,8 +141,10 @@ describe.skipIf(skip !== undefined)(`the web app's journeys in Chromium${skip ==
       expect(slotId).toEqual(expect.any(String));
       await first.check();
       await press(page, 'Continue');
-      await fillRequestForm(page, { category: 'medical', problem: 'My blood pressure readings are high' });
+      await expectAccessible(page, 'what the request is about, after the call-back time');
+      await fillRequestForm(page, { category: 'medical', problem: 'My blood pressure readings are high' }, (what) => expectAccessible(page, what));
       expect(await page.locator('h1').textContent()).toContain('Request sent');
+      await expectAccessible(page, 'Request sent, with a call-back');
       const task = (await requestsOf(site.store, personId)).find((t) => t.id === sentRequestId(page))!;
       const slot = await site.store.repository.read('Slot', slotId!);
       expect((task.restriction as { period?: { end?: string } } | undefined)?.period?.end).toBe(new Date(String(slot.start)).toISOString());
