@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_NEEDS, parseAccessNeedsForm, withAccessNeeds } from '@kindred/care';
 import type { StoredResource } from '@kindred/fhir';
-import { renderNeedsPage, renderPeopleSearchPage } from './people-pages.ts';
+import { renderNeedsPage } from './people-needs-page.ts';
+import { renderPeopleSearchPage } from './people-search-page.ts';
 
 const patient = (id: string, family: string, extra: Record<string, unknown> = {}): StoredResource =>
   ({

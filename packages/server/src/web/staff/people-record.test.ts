@@ -12,7 +12,7 @@ import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { readPersonRecord, REQUEST_TASK_SYSTEM } from './people-record.ts';
 import { personSearchOf } from './people-search.ts';
-import { renderPersonPage } from './people-pages.ts';
+import { renderPersonPage } from './people-person-page.ts';
 
 const backends = await testBackends();
 
