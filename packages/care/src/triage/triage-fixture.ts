@@ -8,6 +8,7 @@ import { DEFAULT_ACCESS_NEEDS, withAccessNeeds } from '../access-needs/index.ts'
 import {
   ONLINE_REQUEST_CODE,
   REQUEST_CATEGORY_EXTENSION,
+  REQUEST_CATEGORY_SYSTEM,
   REQUEST_ROUTE_EXTENSION,
   SUBMITTED_BY_EXTENSION,
   SUBMITTED_FOR_REASON_EXTENSION,
@@ -47,7 +48,8 @@ export function onlineRequest(spec: RequestSpec): Resource[] {
     status: 'requested',
     intent: 'order',
     priority: spec.priority ?? 'routine',
-    code: { coding: [{ system: TASK_CODE_SYSTEM, code: ONLINE_REQUEST_CODE }] },
+    // the category is also the Task's second code, so the inbox can search by it
+    code: { coding: [{ system: TASK_CODE_SYSTEM, code: ONLINE_REQUEST_CODE }, { system: REQUEST_CATEGORY_SYSTEM, code: spec.category ?? 'medical' }] },
     for: { reference: `Patient/${spec.patient}` },
     focus: { reference: `QuestionnaireResponse/${spec.id}-answers` },
     owner: { reference: spec.owner ?? `Organization/${spec.organisation ?? 'gp-north'}` },

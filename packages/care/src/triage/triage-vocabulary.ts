@@ -8,6 +8,7 @@ import type { Resource } from '@kindred/fhir';
 import {
   ONLINE_REQUEST_CODE,
   REQUEST_CATEGORY_EXTENSION,
+  REQUEST_CATEGORY_SYSTEM,
   REQUEST_ROUTE_EXTENSION,
   RequestRoute,
   TASK_CODE_SYSTEM,
@@ -18,6 +19,7 @@ export {
   ONLINE_REQUEST_CODE,
   RED_FLAG_EXTENSION,
   REQUEST_CATEGORY_EXTENSION,
+  REQUEST_CATEGORY_SYSTEM,
   REQUEST_ROUTE_EXTENSION,
   REQUEST_STAGE_SYSTEM,
   RequestCategory,
@@ -56,8 +58,10 @@ export function isOnlineRequest(task: Resource): boolean {
   return task.resourceType === 'Task' && coding.some((c) => c.system === TASK_CODE_SYSTEM && c.code === ONLINE_REQUEST_CODE);
 }
 
+/** The Task's category code (searchable), else its request-category extension. */
 export function categoryOf(task: Resource): RequestCategory | undefined {
-  const code = extensionOf(task, REQUEST_CATEGORY_EXTENSION)?.valueCode;
+  const coding = (task.code as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
+  const code = coding.find((c) => c.system === REQUEST_CATEGORY_SYSTEM)?.code ?? extensionOf(task, REQUEST_CATEGORY_EXTENSION)?.valueCode;
   return code === 'admin' || code === 'medical' ? code : undefined;
 }
 
