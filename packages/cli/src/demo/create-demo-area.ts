@@ -17,7 +17,8 @@ import { chooseAreaLsoas, loadImdEdition, readImdFile, type AreaLsoa } from './d
 import { organisationResources, PRACTICES, type PracticeKey } from './demo-organisations.ts';
 import { createNhsNumbers, makePerson, type DemoPerson } from './demo-people.ts';
 import { requestForm } from './demo-request-form.ts';
-import { makeHistory, socialCare } from './demo-requests.ts';
+import { socialCare } from './demo-outcomes.ts';
+import { makeHistory } from './demo-requests.ts';
 import { createSlotBook } from './demo-schedules.ts';
 import { dayNumber } from './demo-time.ts';
 

@@ -2,38 +2,25 @@
  * Six months of a demo person's history with their practice, and their part of today's inbox:
  * online requests as a QuestionnaireResponse and a Task (decision 0013), by route (online self,
  * online assisted, phone, in person) with who submitted and why; red-flag exits; triage outcomes
- * (book, reply, sign-post, refer, close with a reason) with the appointments, replies, referrals
- * and volunteer tasks they lead to.
+ * (book, reply, sign-post, refer, close with a reason; demo-outcomes.ts makes what each leads to).
  *
  * People without internet, older people and people in more deprived areas phone or come in more,
  * so the equity view has something to show. Builds resources; writes nothing.
  */
-import { responseItems, type AnswerValue } from '@kindred/care';
+import { REQUEST_CATEGORY_SYSTEM, responseItems, type AnswerValue } from '@kindred/care';
 import type { Resource } from '@kindred/fhir';
 import { demoRandom, type DemoRandom } from './demo-random.ts';
 import { CAPACITY, ORGANISATIONS, PRACTICE_STAFF, STAFF, roleId, staffName, type DemoStaff, type PracticeKey } from './demo-organisations.ts';
+import { decide, type HistoryContext, type Triage } from './demo-outcomes.ts';
 import type { DemoPerson } from './demo-people.ts';
-import type { SlotBook } from './demo-schedules.ts';
-import { bookAppointment, message } from './demo-appointments.ts';
 import { ADMIN_TYPES, HOW_LONG, REQUEST_FORM_CANONICAL, RED_FLAGS, WOULD_LIKE } from './demo-request-form.ts';
 import { instant, isWorkingDay, londonMs } from './demo-time.ts';
-import { EXT, RequestOutcome, RequestRoute, SYSTEM } from './demo-vocabulary.ts';
+import { EXT, RequestRoute, SYSTEM, type RequestOutcome } from './demo-vocabulary.ts';
 
+export type { HistoryContext };
 export const ONLINE_REQUEST = 'online-request';
-export const COMMUNITY_SUPPORT = 'community-support';
 const HOUR_MS = 3_600_000;
 const HISTORY_DAYS = 182;
-
-export interface HistoryContext {
-  seed: number;
-  today: number;
-  nowMs: number;
-  /** the chance this person has a request open in today's inbox */
-  openChance: number;
-  slots: SlotBook;
-  /** the request form the answers are nested by */
-  form: Resource;
-}
 
 const MEDICAL_NEEDS = [
   'A cough that has lasted three weeks',
@@ -53,14 +40,6 @@ const MEDICAL_NEEDS = [
   'Worried about my memory',
 ];
 const ADMIN_NEEDS = ['A fit note for work', 'My blood test results', 'A letter for my housing application', 'A repeat prescription that has not arrived', 'Change my address', 'A copy of my vaccination record', 'A form for my blue badge'];
-const CLOSE_REASONS = ['Dealt with at another appointment', 'Duplicate of another request', 'The person asked us to cancel the request', 'Sent to Pharmacy First at the local pharmacy'];
-const SIGN_POSTS = [
-  { text: 'Pharmacy First at the local pharmacy', volunteer: undefined },
-  { text: 'NHS Talking Therapies: self-referral', volunteer: undefined },
-  { text: 'Northgate Good Neighbours: shopping, lifts and befriending', volunteer: STAFF.goodNeighboursVolunteer },
-  { text: 'Northgate Carers Centre: support for carers', volunteer: STAFF.carersCentreVolunteer },
-] as const;
-const SUPPORT_TASKS = ['Help with shopping once a week', 'A lift to a hospital appointment', 'A weekly befriending phone call', 'Collect a prescription'];
 
 /** A day `n` working days after `day`. */
 function addWorkingDays(day: number, n: number): number {
@@ -176,15 +155,6 @@ const SEEN_BY_PERSON: Record<RequestOutcome, { stage: string; text: string }> = 
 };
 const stage = (code: string, text: string) => ({ coding: [{ system: SYSTEM.requestStage, code }], text });
 
-interface Triage {
-  outcome: RequestOutcome;
-  /** the triage note */
-  text: string;
-  /** Task.output's value: the Appointment booked or the organisation referred to, else words */
-  value: { valueReference: { reference: string; display?: string } } | { valueString: string };
-  resources: Resource[];
-}
-
 export interface PersonHistory {
   resources: Resource[];
   openRequests: number;
@@ -250,7 +220,7 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
       businessStatus: triage ? stage(SEEN_BY_PERSON[triage.outcome].stage, SEEN_BY_PERSON[triage.outcome].text) : assigned ? stage('triaged', 'Being looked at') : stage('received', 'Received'),
       intent: 'order',
       priority: urgent ? 'urgent' : 'routine',
-      code: coding(SYSTEM.taskCode, ONLINE_REQUEST, 'Online request'),
+      code: { coding: [...coding(SYSTEM.taskCode, ONLINE_REQUEST, 'Online request').coding, { system: REQUEST_CATEGORY_SYSTEM, code: category }] },
       description: what,
       focus: { reference: `QuestionnaireResponse/${rid}` },
       for: { reference: `Patient/${person.id}`, display: person.name },
@@ -275,112 +245,4 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
     if (triage) resources.push(...triage.resources);
   }
   return { resources, openRequests };
-}
-
-/** What the practice did with a closed request, and what that made. */
-function decide(
-  rid: string,
-  person: DemoPerson,
-  practice: PracticeKey,
-  category: 'admin' | 'medical',
-  urgent: boolean,
-  day: number,
-  triagedMs: number,
-  what: string,
-  context: HistoryContext,
-  random: DemoRandom,
-): Triage {
-  const outcome =
-    category === 'admin'
-      ? random.weighted([[RequestOutcome.reply, 6], [RequestOutcome.book, 0.5], [RequestOutcome.signPost, 1.5], [RequestOutcome.close, 2]])
-      : urgent
-        ? random.weighted([[RequestOutcome.book, 8], [RequestOutcome.refer, 2]])
-        : random.weighted([[RequestOutcome.book, 5.5], [RequestOutcome.reply, 1.5], [RequestOutcome.signPost, 1], [RequestOutcome.refer, 1], [RequestOutcome.close, 1]]);
-  const patient = `Patient/${person.id}`;
-  const reply = (text: string): Triage => ({
-    outcome: RequestOutcome.reply,
-    text: `Replied: ${text}`,
-    value: { valueString: text },
-    resources: [message(`${rid}-reply`, person, practice, 'reply', triagedMs, text, [`Task/${rid}-task`])],
-  });
-  switch (outcome) {
-    case RequestOutcome.book: {
-      const booking = bookAppointment({ id: `${rid}-appointment`, person, practice, requestDay: day, bookedMs: triagedMs, urgent, nowMs: context.nowMs, reason: what }, context.slots, random);
-      if (booking === undefined) return reply('We could not find a free appointment: we will phone you to arrange one.');
-      const note = { booked: 'Booked an appointment', fulfilled: 'Booked an appointment; seen', noshow: 'Booked an appointment; did not attend', cancelled: 'Booked an appointment; it was cancelled' }[booking.status];
-      return { outcome, text: note, value: { valueReference: { reference: `Appointment/${booking.appointment.id as string}` } }, resources: [booking.appointment, ...booking.resources] };
-    }
-    case RequestOutcome.reply:
-      return reply(category === 'admin' ? 'Your request is done: you can collect it from reception or see it in the app.' : 'The GP has looked at this: keep taking the medicine and get in touch if it is not better in a week.');
-    case RequestOutcome.signPost: {
-      const to = random.pick(SIGN_POSTS);
-      const resources: Resource[] = [];
-      if (to.volunteer !== undefined && random.chance(0.6)) {
-        const recent = triagedMs > context.nowMs - 30 * 24 * HOUR_MS;
-        const coordinator = STAFF.careCoordinator;
-        resources.push({
-          resourceType: 'Task',
-          id: `${rid}-support`,
-          status: recent ? random.pick(['requested', 'accepted', 'in-progress']) : 'completed',
-          intent: 'order',
-          code: coding(SYSTEM.taskCode, COMMUNITY_SUPPORT, 'Community support'),
-          description: random.pick(SUPPORT_TASKS),
-          for: { reference: patient, display: person.name },
-          authoredOn: instant(triagedMs),
-          requester: { reference: `PractitionerRole/${roleId(coordinator)}`, display: staffName(coordinator) },
-          owner: { reference: `PractitionerRole/${roleId(to.volunteer)}`, display: staffName(to.volunteer) },
-        });
-      }
-      return { outcome, text: `Sign-posted to ${to.text}`, value: { valueString: to.text }, resources };
-    }
-    case RequestOutcome.refer: {
-      const to = person.age < 18 || random.chance(0.55) ? ORGANISATIONS.hospital : random.chance(0.6) ? ORGANISATIONS.mentalHealth : ORGANISATIONS.council;
-      const gp = PRACTICE_STAFF[practice].gp;
-      const active = triagedMs > context.nowMs - 60 * 24 * HOUR_MS;
-      return {
-        outcome,
-        text: `Referred to ${to.name}`,
-        value: { valueReference: { reference: `Organization/${to.id}`, display: to.name } },
-        resources: [
-          {
-            resourceType: 'ServiceRequest',
-            id: `${rid}-referral`,
-            status: active ? 'active' : 'completed',
-            intent: 'order',
-            priority: urgent ? 'urgent' : 'routine',
-            code: { text: `Referral to ${to.name}` },
-            subject: { reference: patient, display: person.name },
-            authoredOn: instant(triagedMs),
-            requester: { reference: `PractitionerRole/${roleId(gp)}`, display: staffName(gp) },
-            performer: [{ reference: `Organization/${to.id}`, display: to.name }],
-            reasonCode: [{ text: what }],
-          },
-        ],
-      };
-    }
-    case RequestOutcome.close: {
-      const reason = random.pick(CLOSE_REASONS);
-      return { outcome, text: `Closed: ${reason}`, value: { valueString: reason }, resources: [] };
-    }
-  }
-}
-
-/** An open social care episode for a few people who need care at home (the council's caseload). */
-export function socialCare(person: DemoPerson, context: HistoryContext): Resource[] {
-  const random = demoRandom('social-care', context.seed, person.index);
-  const chance = person.child ? 0 : person.age >= 80 ? 0.15 : person.age >= 65 ? 0.04 : 0.01;
-  if (!random.chance(chance)) return [];
-  const start = instant(londonMs(context.today - random.int(30, 700), 10 * 60)).slice(0, 10);
-  return [
-    {
-      resourceType: 'EpisodeOfCare',
-      id: `${person.id}-social-care`,
-      status: 'active',
-      type: [{ text: 'Adult social care: care and support at home' }],
-      patient: { reference: `Patient/${person.id}`, display: person.name },
-      managingOrganization: { reference: `Organization/${ORGANISATIONS.council.id}`, display: ORGANISATIONS.council.name },
-      period: { start },
-      careManager: { reference: `Practitioner/${STAFF.socialWorker.id}`, display: staffName(STAFF.socialWorker) },
-    },
-  ];
 }
