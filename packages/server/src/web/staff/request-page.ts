@@ -36,6 +36,8 @@ export interface RequestPageView {
   colleagues: readonly Choice[];
   referTargets: readonly Choice[];
   outcome: readonly string[];
+  /** offers of times waiting for the person's choice: where to record it */
+  offers: readonly { href: string; offeredOn?: string }[];
   /** what was just done (after a redirect) */
   done?: string;
   /** what was typed, kept when a form comes back with errors */
@@ -147,6 +149,11 @@ function outcomeBlock(view: RequestPageView, base: string): SafeHtml {
   const hidden = html`<input type="hidden" name="version" value="${view.version}">${orgField(view)}`;
   const open = (which: OutcomeForm): boolean => view.openForm === which;
   return html`<h2 class="nhsuk-heading-m" id="outcome">What happens next</h2>
+${
+  view.offers.length > 0
+    ? insetText(html`<p>Times have been offered and they have not chosen yet.</p><ul class="nhsuk-list">${view.offers.map((o) => html`<li><a href="${o.href}">Record the time they chose${o.offeredOn !== undefined ? html`<span class="nhsuk-u-visually-hidden"> (offered ${dateTimeText(o.offeredOn)})</span>` : html``}</a></li>`)}</ul>`)
+    : html``
+}
 <p class="nhsuk-body"><a class="nhsuk-button" href="${linkTo(`${base}/book`, view.org)}">Book an appointment</a></p>
 ${details(
   `Reply to ${view.person.firstName}`,

@@ -10,8 +10,8 @@
  *
  * Through the signed-in person's record and the care services only.
  */
-import { addTriageNote, assignRequest, recordOutcome, type TriageOutcome } from '@kindred/care';
-import { isFhirError, parseSearchRequest } from '@kindred/fhir';
+import { APPOINTMENT_OFFER_CODE, TASK_CODE_SYSTEM, addTriageNote, assignRequest, recordOutcome, type TriageOutcome } from '@kindred/care';
+import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../components.ts';
 import { fieldText, formOf, type FormFields, type WebContext, type WebDeps } from '../web-context.ts';
@@ -33,6 +33,14 @@ async function referTargetsOf(ctx: WebContext, organisationId: string): Promise<
   return page.matches.filter((o) => o.id !== organisationId && typeof o.name === 'string').map((o) => ({ value: `Organization/${o.id}`, text: String(o.name) }));
 }
 
+/** Offers of times made for this request that wait for the person's choice. */
+async function openOffersOf(ctx: WebContext, taskId: string): Promise<StoredResource[]> {
+  const page = await ctx.record.search(
+    parseSearchRequest('Task', [['part-of', `Task/${taskId}`], ['code', `${TASK_CODE_SYSTEM}|${APPOINTMENT_OFFER_CODE}`], ['status', 'requested'], ['_count', '10']], { handling: 'strict' }),
+  );
+  return page.matches;
+}
+
 interface PageExtras {
   values?: Record<string, string>;
   errors?: FieldError[];
@@ -44,7 +52,11 @@ async function requestView(deps: WebDeps, ctx: WebContext, loaded: LoadedRequest
   const organisationId = loaded.organisationId ?? loaded.workplace.current.id;
   const who = ctx.viewer.displayName;
   deps.viewers.viewing(loaded.task.id, who);
-  const [colleagues, referTargets] = await Promise.all([colleaguesOf(ctx, organisationId), loaded.facts.open ? referTargetsOf(ctx, organisationId) : Promise.resolve([])]);
+  const [colleagues, referTargets, offers] = await Promise.all([
+    colleaguesOf(ctx, organisationId),
+    loaded.facts.open ? referTargetsOf(ctx, organisationId) : Promise.resolve([]),
+    loaded.facts.open ? openOffersOf(ctx, loaded.task.id) : Promise.resolve([]),
+  ]);
   const byRole = new Map(colleagues.map((c) => [c.value, c.text]));
   const myRole = `PractitionerRole/${loaded.workplace.current.roleId}`;
   const owner = loaded.facts.owner;
@@ -67,6 +79,7 @@ async function requestView(deps: WebDeps, ctx: WebContext, loaded: LoadedRequest
     colleagues: colleagues.filter((c) => c.value !== owner),
     referTargets,
     outcome: outcomeOf(loaded.task),
+    offers: offers.map((o) => ({ href: linkTo(`/app/staff/offers/${encodeURIComponent(o.id)}`, org), ...(typeof o.authoredOn === 'string' ? { offeredOn: o.authoredOn } : {}) })),
     ...(extras.done !== undefined ? { done: extras.done } : {}),
     values: extras.values ?? {},
     ...(extras.errors !== undefined && extras.errors.length > 0 ? { errors: extras.errors } : {}),

@@ -7,10 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web-context.ts';
+import { appointmentsRoutes } from './appointments-routes.ts';
 import { bookingRoutes } from './booking-routes.ts';
 import { equityRoutes } from './equity-routes.ts';
 import { inboxRoutes } from './inbox-routes.ts';
 import { messagesRoutes } from './messages-routes.ts';
+import { offerRoutes } from './offer-routes.ts';
 import { peopleRoutes } from './people-routes.ts';
 import { requestRoutes } from './request-routes.ts';
 
@@ -19,6 +21,8 @@ export function staffRoutes(deps: WebDeps) {
     await app.register(inboxRoutes(deps));
     await app.register(requestRoutes(deps));
     await app.register(bookingRoutes(deps));
+    await app.register(appointmentsRoutes(deps));
+    await app.register(offerRoutes(deps));
     await app.register(peopleRoutes(deps));
     await app.register(equityRoutes(deps));
     await app.register(messagesRoutes(deps));
