@@ -16,8 +16,6 @@ export interface PageContent {
 
 export const personName = (patient: Resource): string => nameOf(patient) ?? 'Name not recorded';
 
-const EXT = 'https://kindred.health/fhir/StructureDefinition/';
-
 export interface Address {
   use?: string;
   line?: string[];
@@ -36,18 +34,10 @@ export interface Coding {
   code?: string;
   display?: string;
 }
-export interface Extension {
-  url?: string;
-  valueCode?: string;
-  valueString?: string;
-  valueCoding?: Coding;
-  valueReference?: { reference?: string; display?: string };
-}
 
 export const statusOf = (resource: Resource): string => (typeof resource.status === 'string' ? resource.status : '');
 export const listOf = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 export const currentOf = <T extends { use?: string; period?: { end?: string } }>(value: unknown): T[] => listOf<T>(value).filter((x) => x.use !== 'old' && x.period?.end === undefined);
-export const extensionOf = (resource: Resource, name: string): Extension | undefined => listOf<Extension>(resource.extension).find((e) => e.url === `${EXT}${name}`);
 
 export function homeAddress(patient: Resource): Address | undefined {
   const addresses = currentOf<Address>(patient.address);

@@ -4,17 +4,15 @@
  * requests, appointments and messages, each with its status. A part the role may not see says so.
  * Pure rendering: the PersonRecord (people-record.ts) in, the page out.
  */
-import { accessNeedsSummary, nameOf, type AccessNeeds } from '@kindred/care';
+import { MODALITY_SYSTEM, accessNeedsSummary, categoryOf, nameOf, requestStatusForPerson, routeOf, type AccessNeeds, type RequestStage } from '@kindred/care';
 import type { Resource, StoredResource } from '@kindred/fhir';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { backLink, summaryList, table, tag, type SummaryRow, type TagColour } from '../components.ts';
 import { formatCalendarDate } from './people-format.ts';
-import { currentOf, extensionOf, homeAddress, listOf, personName, statusOf, templateWords, type Coding, type ContactPoint, type PageContent } from './people-pages.ts';
+import { currentOf, homeAddress, listOf, personName, statusOf, templateWords, type Coding, type ContactPoint, type PageContent } from './people-pages.ts';
 import type { CarerOfPerson, PersonRecord, RecordPart } from './people-record.ts';
 import { accessNeedsCallout, doneBanner } from './staff-components.ts';
 import { ageOn, firstNameOf, nhsNumberOf, shortDateTimeText } from './staff-format.ts';
-
-const MODALITY_SYSTEM = 'https://kindred.health/fhir/CodeSystem/consultation-modality';
 
 const CARER_ACTION_WORDS: Readonly<Record<string, string>> = {
   'view-record': 'see their record',
@@ -79,25 +77,14 @@ function carersSection(carers: RecordPart<CarerOfPerson>, needs: AccessNeeds): S
   return table('Carers', ['Name', 'Relationship', 'Phone', 'What they may do'], rows, { captionHidden: true });
 }
 
-const TASK_STATUS: Readonly<Record<string, { text: string; colour: TagColour }>> = {
-  draft: { text: 'Draft', colour: 'grey' },
-  requested: { text: 'Received', colour: 'blue' },
+/** What the person sees of their request (requestStatusForPerson), as a tag. */
+const STAGE_TAG: Readonly<Record<RequestStage, { text: string; colour: TagColour }>> = {
   received: { text: 'Received', colour: 'blue' },
-  accepted: { text: 'Being looked at', colour: 'yellow' },
-  ready: { text: 'Being looked at', colour: 'yellow' },
-  'in-progress': { text: 'Being looked at', colour: 'yellow' },
-  'on-hold': { text: 'On hold', colour: 'orange' },
-  completed: { text: 'Done', colour: 'green' },
-  cancelled: { text: 'Closed', colour: 'grey' },
-  rejected: { text: 'Closed', colour: 'grey' },
-  failed: { text: 'Closed', colour: 'grey' },
-  'entered-in-error': { text: 'Entered in error', colour: 'grey' },
+  triaged: { text: 'Being looked at', colour: 'yellow' },
+  booked: { text: 'Booked', colour: 'green' },
+  replied: { text: 'Replied', colour: 'green' },
+  closed: { text: 'Closed', colour: 'grey' },
 };
-
-export function requestStatusTag(task: Resource): SafeHtml {
-  const status = TASK_STATUS[statusOf(task)] ?? { text: statusOf(task) || 'Unknown', colour: 'grey' as const };
-  return tag(status.text, status.colour);
-}
 
 const ROUTE_WORDS: Readonly<Record<string, string>> = { 'online-self': 'Online, by themself', 'online-assisted': 'Online, with help', phone: 'By phone', 'in-person': 'In person' };
 
@@ -105,14 +92,14 @@ function requestsSection(requests: RecordPart<StoredResource>): SafeHtml {
   if (requests.hidden) return hiddenPart('their requests');
   if (requests.items.length === 0) return html`<p>No requests.</p>`;
   const rows = requests.items.map((task) => {
-    const category = extensionOf(task, 'request-category')?.valueCode;
-    const route = extensionOf(task, 'request-route')?.valueCode;
-    const business = (task.businessStatus as { text?: string } | undefined)?.text;
+    const category = categoryOf(task);
+    const status = requestStatusForPerson(task);
+    const stage = STAGE_TAG[status.stage];
     return [
       html`<a href="/app/staff/requests/${task.id}">${typeof task.authoredOn === 'string' ? shortDateTimeText(task.authoredOn) : 'Date not recorded'}</a>`,
       category === 'admin' ? 'Admin' : category === 'medical' ? 'Medical' : '',
-      ROUTE_WORDS[route ?? ''] ?? '',
-      html`${requestStatusTag(task)}${task.priority === 'urgent' ? html` ${tag('Urgent', 'red')}` : html``}${business !== undefined ? html`<br><span class="nhsuk-body-s">${business}</span>` : html``}`,
+      ROUTE_WORDS[routeOf(task) ?? ''] ?? 'Not recorded',
+      html`${tag(stage.text, stage.colour)}${task.priority === 'urgent' ? html` ${tag('Urgent', 'red')}` : html``}${status.by !== undefined ? html`<br><span class="nhsuk-body-s">Reply by ${shortDateTimeText(status.by)}</span>` : html``}`,
     ];
   });
   return html`${table('Requests', ['Received', 'Type', 'How they asked', 'Status'], rows, { captionHidden: true })}${requests.more ? html`<p>Showing the latest ${requests.items.length}.</p>` : html``}`;

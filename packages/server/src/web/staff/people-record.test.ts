@@ -10,7 +10,8 @@ import { AREA, accessOf, type Who } from '@kindred/access/testing';
 import type { Resource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
-import { readPersonRecord, REQUEST_TASK_SYSTEM } from './people-record.ts';
+import { TASK_CODE_SYSTEM } from '@kindred/care';
+import { readPersonRecord } from './people-record.ts';
 import { personSearchOf } from './people-search.ts';
 import { renderPersonPage } from './people-person-page.ts';
 
@@ -23,11 +24,11 @@ const EXTRA: Resource[] = [
     status: 'requested',
     intent: 'order',
     priority: 'urgent',
-    code: { coding: [{ system: REQUEST_TASK_SYSTEM, code: 'online-request' }] },
+    code: { coding: [{ system: TASK_CODE_SYSTEM, code: 'online-request' }] },
     for: { reference: 'Patient/alice' },
     owner: { reference: 'Organization/gp-north' },
     authoredOn: '2026-11-20T09:00:00Z',
-    businessStatus: { text: 'We have your request. We will reply by 24 November.' },
+    restriction: { period: { end: '2026-11-24T17:00:00Z' } },
     extension: [
       { url: 'https://kindred.health/fhir/StructureDefinition/request-route', valueCode: 'phone' },
       { url: 'https://kindred.health/fhir/StructureDefinition/request-category', valueCode: 'medical' },
@@ -88,7 +89,7 @@ for (const backend of backends) {
       expect(page).toContain('No consent is recorded');
       expect(page).toContain('Interpreter: Polish interpreter');
       expect(page).toContain('Staff must phone');
-      expect(page).toMatch(/Received<\/strong> <strong class="nhsuk-tag nhsuk-tag--red">Urgent/);
+      expect(page).toMatch(/Received<\/strong> <strong class="nhsuk-tag nhsuk-tag--red">Urgent<\/strong><br><span class="nhsuk-body-s">Reply by Tue 24 Nov, 5pm/);
       // access needs come before contact details
       expect(page.indexOf('Before you contact Test')).toBeLessThan(page.indexOf('Contact details'));
     });

@@ -10,11 +10,10 @@
  * Reads only; no rendering.
  */
 import { CARER_ACTION_SYSTEM } from '@kindred/access';
-import { readAccessNeeds, type AccessNeeds } from '@kindred/care';
+import { ONLINE_REQUEST_CODE, TASK_CODE_SYSTEM, readAccessNeeds, type AccessNeeds } from '@kindred/care';
 import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository, SearchPage } from '@kindred/store';
 
-export const REQUEST_TASK_SYSTEM = 'https://kindred.health/fhir/CodeSystem/task-code';
 /** how many of each kind the page shows, newest first */
 export const RECENT_COUNT = 10;
 
@@ -81,7 +80,7 @@ export async function readPersonRecord(record: Repository, patientId: string, no
   const [relatedPeople, consents, requests, appointments, messages] = await Promise.all([
     part(record, 'RelatedPerson', [['patient', ref]], 20),
     part(record, 'Consent', [['patient', ref]], 50),
-    part(record, 'Task', [['patient', ref], ['code', `${REQUEST_TASK_SYSTEM}|online-request`], ['_sort', '-authored-on']]),
+    part(record, 'Task', [['patient', ref], ['code', `${TASK_CODE_SYSTEM}|${ONLINE_REQUEST_CODE}`], ['_sort', '-authored-on']]),
     part(record, 'Appointment', [['patient', ref], ['_sort', '-date']]),
     part(record, 'Communication', [['subject', ref], ['_sort', '-_lastUpdated']]),
   ]);
