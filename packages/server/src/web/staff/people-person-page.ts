@@ -4,7 +4,7 @@
  * requests, appointments and messages, each with its status. A part the role may not see says so.
  * Pure rendering: the PersonRecord (people-record.ts) in, the page out.
  */
-import { MODALITY_SYSTEM, accessNeedsSummary, categoryOf, nameOf, requestStatusForPerson, routeOf, type AccessNeeds, type RequestStage } from '@kindred/care';
+import { PREFERRED_MODALITY_EXTENSION, accessNeedsSummary, modalityOf, categoryOf, nameOf, requestStatusForPerson, routeOf, type AccessNeeds, type RequestStage } from '@kindred/care';
 import type { Resource, StoredResource } from '@kindred/fhir';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { backLink, summaryList, table, tag, type SummaryRow, type TagColour } from '../components.ts';
@@ -118,13 +118,12 @@ const APPOINTMENT_STATUS: Readonly<Record<string, { text: string; colour: TagCol
   'entered-in-error': { text: 'Entered in error', colour: 'grey' },
 };
 
-const MODALITY_WORDS: Readonly<Record<string, string>> = { video: 'Video', phone: 'Phone', 'face-to-face': 'Face to face', 'home-visit': 'Home visit' };
+const MODALITY_TEXT: Readonly<Record<string, string>> = { video: 'Video', phone: 'Phone', 'face-to-face': 'Face to face', 'home-visit': 'Home visit' };
 
-export function modalityOf(appointment: Resource): string | undefined {
-  const coding = listOf<{ coding?: Coding[] }>(appointment.serviceType)
-    .flatMap((s) => s.coding ?? [])
-    .find((c) => c.system === MODALITY_SYSTEM);
-  return coding?.code;
+/** The modality the person asked for (decision 0013: extension preferred-modality), when recorded. */
+function preferredModalityOf(appointment: Resource): string | undefined {
+  const extension = listOf<{ url?: string; valueCoding?: Coding; valueCode?: string }>(appointment.extension).find((e) => e.url === PREFERRED_MODALITY_EXTENSION);
+  return extension?.valueCoding?.code ?? extension?.valueCode;
 }
 
 export function interpreterOf(appointment: Resource): string | undefined {
@@ -140,10 +139,11 @@ function appointmentsSection(appointments: RecordPart<StoredResource>): SafeHtml
   const rows = appointments.items.map((a) => {
     const status = APPOINTMENT_STATUS[statusOf(a)] ?? { text: statusOf(a), colour: 'grey' as const };
     const modality = modalityOf(a);
+    const preferred = preferredModalityOf(a);
     const interpreter = interpreterOf(a);
     return [
       typeof a.start === 'string' ? shortDateTimeText(a.start) : 'Time not set',
-      MODALITY_WORDS[modality ?? ''] ?? '',
+      html`${MODALITY_TEXT[modality ?? ''] ?? ''}${preferred !== undefined && preferred !== modality ? html`<br><span class="nhsuk-body-s">They asked for ${(MODALITY_TEXT[preferred] ?? preferred).toLowerCase()}</span>` : html``}`,
       interpreter !== undefined ? `Interpreter: ${interpreter}` : '',
       html`${tag(status.text, status.colour)}${a.status === 'cancelled' && (a.cancelationReason as { text?: string } | undefined)?.text !== undefined ? html`<br><span class="nhsuk-body-s">${(a.cancelationReason as { text?: string }).text}</span>` : html``}`,
     ];

@@ -41,6 +41,7 @@ const EXTRA: Resource[] = [
     start: '2026-11-25T10:00:00Z',
     end: '2026-11-25T10:20:00Z',
     serviceType: [{ coding: [{ system: 'https://kindred.health/fhir/CodeSystem/consultation-modality', code: 'phone' }] }],
+    extension: [{ url: 'https://kindred.health/fhir/StructureDefinition/preferred-modality', valueCoding: { system: 'https://kindred.health/fhir/CodeSystem/consultation-modality', code: 'video' } }],
     participant: [
       { actor: { reference: 'Patient/alice' }, status: 'accepted' },
       { type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'INTRP' }] }], actor: { display: 'Polish interpreter' }, status: 'needs-action' },
@@ -88,6 +89,7 @@ for (const backend of backends) {
       expect(page).toContain('Their consent ended on 1 February 2026');
       expect(page).toContain('No consent is recorded');
       expect(page).toContain('Interpreter: Polish interpreter');
+      expect(page).toContain('Phone<br><span class="nhsuk-body-s">They asked for video</span>');
       expect(page).toContain('Staff must phone');
       expect(page).toMatch(/Received<\/strong> <strong class="nhsuk-tag nhsuk-tag--red">Urgent<\/strong><br><span class="nhsuk-body-s">Reply by Tue 24 Nov, 5pm/);
       // access needs come before contact details
