@@ -145,7 +145,14 @@ export async function recordOutcome(repository: Repository, taskId: string, outc
   const output = outputOf(outcome);
   const task = await readRequest(repository, taskId, outcome.expectedVersion);
   if (!isOpen(task)) throw new FhirError('CONFLICT', `This request is already ${String(task.status)}; its outcome has been recorded.`);
-  if (outcome.kind === 'book') await repository.read('Appointment', outcome.appointmentId!.trim());
+  if (outcome.kind === 'book') {
+    const appointment = await repository.read('Appointment', outcome.appointmentId!.trim());
+    const person = (task.for as { reference?: string } | undefined)?.reference;
+    const participants = Array.isArray(appointment.participant) ? (appointment.participant as { actor?: { reference?: string } }[]) : [];
+    if (person !== undefined && !participants.some((p) => p.actor?.reference === person)) {
+      throw new FhirError('UNPROCESSABLE', `Appointment/${appointment.id} is not for the person this request is about (${person}); choose their appointment.`, { expression: ['appointmentId'] });
+    }
+  }
   const now = new Date(outcome.now ?? Date.now()).toISOString();
   const reason = outcome.reason?.trim();
   const outputs = Array.isArray(task.output) ? (task.output as object[]) : [];

@@ -133,6 +133,8 @@ for (const backend of backends) {
       });
       expect((await rejection(recordOutcome(receptionist, 'req-dave-admin', { kind: 'reply', replyText: 'x', expectedVersion: '2' }))).errorName).toBe('CONFLICT');
       expect((await inbox('all')).rows.map((r) => r.taskId)).not.toContain('req-dave-admin');
+      const daves = await store.repository.create({ resourceType: 'Appointment', status: 'booked', participant: [{ actor: { reference: 'Patient/dave' }, status: 'accepted' }] });
+      expect((await rejection(recordOutcome(gp, 'req-alice-urgent', { kind: 'book', appointmentId: daves.resource.id, expectedVersion: '2' }))).message).toMatch(/not for the person this request is about/);
       const referred = await recordOutcome(gp, 'req-alice-urgent', { kind: 'refer', referTo: 'Organization/hospital', expectedVersion: '2' });
       expect(referred.output).toEqual([{ type: { coding: [{ system: TRIAGE_OUTCOME_SYSTEM, code: 'refer', display: 'Refer' }], text: 'Refer' }, valueReference: { reference: 'Organization/hospital' } }]);
     });
