@@ -5,8 +5,10 @@
  * This file only registers the pages' plugins: the triage inbox, a request, booking, the day's
  * appointments and offers, people, the load and equity view, and messages.
  */
+import { FhirError } from '@kindred/fhir';
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web-context.ts';
+import { FrontDoor } from '../web-layout.ts';
 import { appointmentsRoutes } from './appointments-routes.ts';
 import { bookingRoutes } from './booking-routes.ts';
 import { equityRoutes } from './equity-routes.ts';
@@ -18,6 +20,12 @@ import { requestRoutes } from './request-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
   return async function staffPages(app: FastifyInstance): Promise<void> {
+    // the staff's pages are for staff: a person, a carer or a volunteer is sent no further (the policy would hide most of it anyway)
+    app.addHook('preHandler', async (request) => {
+      if (deps.contextOf(request).frontDoor !== FrontDoor.staff) {
+        throw new FhirError('ACCESS_DENIED', 'These pages are for staff of a practice or service.');
+      }
+    });
     await app.register(inboxRoutes(deps));
     await app.register(requestRoutes(deps));
     await app.register(bookingRoutes(deps));

@@ -17,6 +17,7 @@ import { settingsOf } from '../../http/app-config.ts';
 import { html } from '../../pages/html.ts';
 import { sendPage } from '../../pages/pages-plugin.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage } from '../web-layout.ts';
+import { frontDoorOf } from '../web-plugin.ts';
 import type { WebContext, WebDeps } from '../web-context.ts';
 import { staffRoutes } from './staff-routes.ts';
 
@@ -84,13 +85,14 @@ export async function staffTestApp(store: Store, options: { policy?: AccessPolic
     const access = accessOf(who);
     const record = await accessibleRecord(store.repository, access, policy, Date.now());
     const displayName = NAMES[who] ?? WHO[who as keyof typeof WHO] ?? who;
+    const frontDoor = frontDoorOf(record.principal) ?? FrontDoor.person;
     contexts.set(request, {
       session: {} as WebContext['session'],
       access,
       principal: record.principal,
       record: record.repository,
-      frontDoor: FrontDoor.staff,
-      viewer: { frontDoor: FrontDoor.staff, displayName, csrf: TEST_CSRF },
+      frontDoor,
+      viewer: { frontDoor, displayName, csrf: TEST_CSRF },
     });
   });
   await app.register(staffRoutes(deps));

@@ -146,11 +146,15 @@ for (const backend of backends) {
       expect(none.body).toContain('href="#slot">Choose a time to book');
     });
 
-    it('hides another practice’s requests', async () => {
+    it('hides another practice’s requests, and keeps people and volunteers out of the staff pages', async () => {
       const page = await web.get('otherGpClinician', `/app/staff/requests/${request.id}`);
       expect(page.status).toBe(404);
       const inbox = await web.get('otherGpClinician', '/app/staff');
       expect(inbox.body).not.toContain(request.id);
+      for (const who of ['patient', 'volunteer'] as const) {
+        expect((await web.get(who, `/app/staff/requests/${request.id}`)).status).toBe(403);
+        expect((await web.get(who, '/app/staff')).status).toBe(403);
+      }
     });
   });
 }
