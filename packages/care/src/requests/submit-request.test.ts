@@ -142,7 +142,7 @@ for (const backend of backends) {
         status: 'requested',
         intent: 'order',
         priority: 'routine',
-        code: { coding: [{ system: 'https://kindred.health/fhir/CodeSystem/task-code', code: 'online-request' }] },
+        code: { coding: [{ system: 'https://kindred.health/fhir/CodeSystem/task-code', code: 'online-request' }, { system: 'https://kindred.health/fhir/CodeSystem/request-category', code: 'medical' }] },
         businessStatus: { coding: [{ code: 'received' }] },
         for: { reference: 'Patient/alice' },
         focus: { reference: `QuestionnaireResponse/${outcome.response.id}` },

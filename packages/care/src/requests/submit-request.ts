@@ -28,6 +28,7 @@ import {
   ONLINE_REQUEST_CODE,
   RED_FLAG_EXTENSION,
   REQUEST_CATEGORY_EXTENSION,
+  REQUEST_CATEGORY_SYSTEM,
   REQUEST_ROUTE_EXTENSION,
   REQUEST_STAGE_SYSTEM,
   RequestCategory,
@@ -196,7 +197,8 @@ export async function submitRequest(repository: Repository, input: RequestSubmis
       businessStatus: { coding: [{ system: REQUEST_STAGE_SYSTEM, code: 'received' }], text: 'Received' },
       intent: 'order',
       priority: urgent ? 'urgent' : 'routine',
-      code: { coding: [{ system: TASK_CODE_SYSTEM, code: ONLINE_REQUEST_CODE, display: 'Online request' }] },
+      // the category is a second coding of the code, so the inbox can count and page each by search
+      code: { coding: [{ system: TASK_CODE_SYSTEM, code: ONLINE_REQUEST_CODE, display: 'Online request' }, { system: REQUEST_CATEGORY_SYSTEM, code: category }] },
       description: `${category === RequestCategory.admin ? 'Admin' : 'Medical'} request: ${summary.length > 120 ? `${summary.slice(0, 119)}…` : summary}`,
       focus: { reference: `QuestionnaireResponse/${response.id}` },
       for: { reference: `Patient/${input.patientId}` },

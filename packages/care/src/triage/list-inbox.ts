@@ -16,7 +16,8 @@ import { FhirError, parseSearchRequest, type SearchRequest, type StoredResource 
 import type { Repository } from '@kindred/store';
 import { readAccessNeeds } from '../access-needs/index.ts';
 import { inboxOrder, inboxRow, type InboxRow } from './inbox-row.ts';
-import { ONLINE_REQUEST_CODE, OPEN_STATUSES, TASK_CODE_SYSTEM, URGENT_PRIORITIES, categoryOf, isOverdue } from './triage-vocabulary.ts';
+import { REQUEST_CATEGORY_SYSTEM } from '../requests/request-vocabulary.ts';
+import { ONLINE_REQUEST_CODE, OPEN_STATUSES, TASK_CODE_SYSTEM, URGENT_PRIORITIES, isOverdue } from './triage-vocabulary.ts';
 
 export const InboxFilter = { all: 'all', unassigned: 'unassigned', mine: 'mine', admin: 'admin', medical: 'medical', overdue: 'overdue' } as const;
 export type InboxFilter = (typeof InboxFilter)[keyof typeof InboxFilter];
@@ -82,9 +83,11 @@ async function ownerParam(repository: Repository, query: Pick<InboxQuery, 'organ
   return (await ownersOf(repository, query.organisationId)).join(',');
 }
 
-function sections(owner: string, pageSize: number, withIncludes: boolean): SearchRequest[] {
+/** The open requests of `owner`, urgent ones then the rest, oldest first; of one category when given (the Task's second code). */
+function sections(owner: string, pageSize: number, withIncludes: boolean, category?: 'admin' | 'medical'): SearchRequest[] {
   const base: [string, string][] = [
     ['code', `${TASK_CODE_SYSTEM}|${ONLINE_REQUEST_CODE}`],
+    ...(category !== undefined ? ([['code', `${REQUEST_CATEGORY_SYSTEM}|${category}`]] as [string, string][]) : []),
     ['status', OPEN_STATUSES.join(',')],
     ['owner', owner],
     ['_sort', 'authored-on'],
@@ -103,7 +106,6 @@ function sections(owner: string, pageSize: number, withIncludes: boolean): Searc
 }
 
 function predicateOf(filter: InboxFilter, now: number): ((task: StoredResource) => boolean) | undefined {
-  if (filter === 'admin' || filter === 'medical') return (task) => categoryOf(task) === filter;
   if (filter === 'overdue') return (task) => isOverdue(task, now);
   return undefined;
 }
@@ -159,7 +161,8 @@ export async function listInbox(repository: Repository, query: InboxQuery): Prom
   }
   const predicate = predicateOf(query.filter, query.now);
   const pageSize = predicate === undefined ? count : Math.min(200, Math.max(50, count * 2));
-  const searches = sections(await ownerParam(repository, query), pageSize, true);
+  const category = query.filter === 'admin' || query.filter === 'medical' ? query.filter : undefined;
+  const searches = sections(await ownerParam(repository, query), pageSize, true, category);
   let position = decode(query.cursor);
   const picked: StoredResource[] = [];
   const related = new Map<string, StoredResource>();
@@ -203,38 +206,45 @@ export async function listInbox(repository: Repository, query: InboxQuery): Prom
 
 export type InboxCounts = Record<InboxFilter, number>;
 
+/** The overdue tab is counted by reading the oldest open requests; past this many it says "1,000 or more". */
+export const OVERDUE_COUNT_LIMIT = 1000;
+
 /**
- * How many requests each tab holds, for the tab labels. "All", "unassigned" and "mine" are counted
- * by the database; the category and overdue tabs by reading the open requests' Tasks (no includes)
- * a thousand at a time.
+ * How many requests each tab holds, for the tab labels: all, unassigned, mine, admin and medical
+ * counted by the database (the category is the Task's second code); overdue (respond-by against
+ * now, not a search parameter) by reading the oldest open requests of each priority, stopping at
+ * the first that is not overdue, up to OVERDUE_COUNT_LIMIT.
  */
 export async function inboxCounts(repository: Repository, organisationId: string, now: number, practitionerRoleId?: string): Promise<InboxCounts> {
   const owners = (await ownersOf(repository, organisationId)).join(',');
-  const total = async (owner: string): Promise<number> => {
+  const total = async (owner: string, category?: 'admin' | 'medical'): Promise<number> => {
     let n = 0;
-    for (const search of sections(owner, 0, false)) n += (await repository.search({ ...search, total: 'accurate', count: 0 })).total ?? 0;
+    for (const search of sections(owner, 0, false, category)) n += (await repository.search({ ...search, total: 'accurate', count: 0 })).total ?? 0;
     return n;
   };
-  const [all, unassigned, mine] = await Promise.all([
+  const [all, unassigned, mine, admin, medical] = await Promise.all([
     total(owners),
     total(`Organization/${organisationId}`),
     practitionerRoleId !== undefined ? total(`PractitionerRole/${practitionerRoleId}`) : Promise.resolve(0),
+    total(owners, 'admin'),
+    total(owners, 'medical'),
   ]);
-  let admin = 0;
-  let medical = 0;
   let overdue = 0;
-  for (const search of sections(owners, 1000, false)) {
+  for (const search of sections(owners, 200, false)) {
     let cursor: string | undefined;
-    do {
+    let more = true;
+    while (more && overdue < OVERDUE_COUNT_LIMIT) {
       const page = await repository.search({ ...search, ...(cursor !== undefined ? { cursor } : {}) });
       for (const task of page.matches) {
-        const category = categoryOf(task);
-        if (category === 'admin') admin += 1;
-        if (category === 'medical') medical += 1;
-        if (isOverdue(task, now)) overdue += 1;
+        if (!isOverdue(task, now)) {
+          more = false;
+          break;
+        }
+        overdue += 1;
       }
       cursor = page.nextCursor;
-    } while (cursor !== undefined);
+      if (cursor === undefined) more = false;
+    }
   }
-  return { all, unassigned, mine, admin, medical, overdue };
+  return { all, unassigned, mine, admin, medical, overdue: Math.min(overdue, OVERDUE_COUNT_LIMIT) };
 }
