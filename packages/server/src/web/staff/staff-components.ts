@@ -57,13 +57,14 @@ export function timeGroups(o: TimeGroupsOptions): SafeHtml {
   }
   const chosen = new Set(o.chosen);
   const type = o.kind === 'radios' ? 'radio' : 'checkbox';
+  const described = [o.hint !== undefined ? `${o.name}-hint` : '', error !== undefined ? `${o.name}-error` : ''].filter((id) => id !== '').join(' ');
   let index = 0;
   return html`<div class="nhsuk-form-group${error !== undefined ? ' nhsuk-form-group--error' : ''}">
   <h2 class="nhsuk-heading-m">${o.legend}</h2>
   ${o.hint !== undefined ? html`<div class="nhsuk-hint" id="${o.name}-hint">${o.hint}</div>` : html``}
   ${error !== undefined ? html`<span class="nhsuk-error-message" id="${o.name}-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${error}</span>` : html``}
   ${[...days.values()].map(
-    (times) => html`<fieldset class="nhsuk-fieldset app-time-day">
+    (times) => html`<fieldset class="nhsuk-fieldset app-time-day"${described !== '' ? html` aria-describedby="${described}"` : html``}>
     <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${dayText(times[0]!.start)}</legend>
     <div class="nhsuk-${o.kind} nhsuk-${o.kind}--small app-times">
       ${times.map((t) => {

@@ -7,7 +7,7 @@
  *
  * Sign-in itself is tested by the sign-in and browser tests; here the pages' own behaviour is.
  */
-import { accessibleRecord, createTokenService, defaultAccessPolicy, type AccessPolicy } from '@kindred/access';
+import { accessibleRecord, createTokenService, defaultAccessPolicy, type AccessContext, type AccessPolicy } from '@kindred/access';
 import { WHO, accessOf, type Who } from '@kindred/access/testing';
 import { createViewerRegistry, outboxChannels, storeSlotLedger, type ViewerRegistry } from '@kindred/care';
 import { isFhirError } from '@kindred/fhir';
@@ -33,9 +33,10 @@ export interface TestPage {
 export interface StaffTestApp {
   app: FastifyInstance;
   viewers: ViewerRegistry;
-  get(who: Who, url: string): Promise<TestPage>;
+  /** `who`: one of the access tests' area (WHO), or a name given in `people` */
+  get(who: string, url: string): Promise<TestPage>;
   /** posts the form (with the CSRF token unless `csrf` is given) and does not follow the redirect */
-  post(who: Who, url: string, fields: Record<string, string | readonly string[]>, options?: { csrf?: string }): Promise<TestPage>;
+  post(who: string, url: string, fields: Record<string, string | readonly string[]>, options?: { csrf?: string }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,13 @@ function parseForm(body: string): Record<string, string | string[]> {
   return out;
 }
 
-export async function staffTestApp(store: Store, options: { policy?: AccessPolicy } = {}): Promise<StaffTestApp> {
+export interface StaffTestOptions {
+  policy?: AccessPolicy;
+  /** more people who can sign in, by name (e.g. a demo area's staff), besides the access tests' area */
+  people?: Readonly<Record<string, AccessContext>>;
+}
+
+export async function staffTestApp(store: Store, options: StaffTestOptions = {}): Promise<StaffTestApp> {
   const policy = options.policy ?? defaultAccessPolicy();
   const settings = settingsOf({ store, tokens: createTokenService(store.settings), version: 'test', logger: false, accessPolicy: policy });
   const viewers = createViewerRegistry({ ttlMs: 60_000 });
@@ -81,10 +88,10 @@ export async function staffTestApp(store: Store, options: { policy?: AccessPolic
     return sendPage(reply, status, renderPublicWebPage('Sorry, that could not be done', html`<h1>Sorry, that could not be done</h1><p>${(error as Error).message}</p>`));
   });
   app.addHook('preHandler', async (request) => {
-    const who = request.headers[WHO_HEADER] as Who;
-    const access = accessOf(who);
+    const who = request.headers[WHO_HEADER] as string;
+    const access = options.people?.[who] ?? accessOf(who as Who);
     const record = await accessibleRecord(store.repository, access, policy, Date.now());
-    const displayName = NAMES[who] ?? WHO[who as keyof typeof WHO] ?? who;
+    const displayName = NAMES[who as Who] ?? WHO[who as keyof typeof WHO] ?? who;
     const frontDoor = frontDoorOf(record.principal) ?? FrontDoor.person;
     contexts.set(request, {
       session: {} as WebContext['session'],
