@@ -54,7 +54,7 @@ async function readOrNothing(record: Repository, reference: string | undefined):
   }
 }
 
-const KIND_WORDS: Readonly<Record<string, string>> = { Patient: 'themselves', RelatedPerson: 'carer', Practitioner: 'staff', PractitionerRole: 'staff' };
+const KIND_WORDS: Readonly<Record<string, string>> = { RelatedPerson: 'carer or family', Practitioner: 'staff', PractitionerRole: 'staff' };
 
 function displayName(resource: StoredResource | undefined): string | undefined {
   if (resource === undefined) return undefined;
