@@ -146,6 +146,21 @@ for (const backend of backends) {
       expect(none.body).toContain('href="#slot">Choose a time to book');
     });
 
+    it('of two staff booking one time at once, one gets it and the other is asked to choose again', async () => {
+      const [one, two] = [await phoneRequest(store, 'dave', 'Wheezing'), await phoneRequest(store, 'dave', 'Wheezing again')];
+      const page = await web.get('receptionist', `/app/staff/requests/${one.id}/book?modality=video`);
+      const slot = slotIdsIn(page.body, 'slot')[0]!;
+      const from = hidden(page.body, 'from')!;
+      const answers = await Promise.all([
+        web.post('receptionist', `/app/staff/requests/${one.id}/book`, { action: 'book', modality: 'video', from, slot }),
+        web.post('gpClinician', `/app/staff/requests/${two.id}/book`, { action: 'book', modality: 'video', from, slot }),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([303, 409]);
+      expect(answers.find((a) => a.status === 409)!.body).toContain('That time has just been taken; choose another.');
+      const booked = await search('Appointment', [['slot', `Slot/${slot}`], ['status', 'booked']]);
+      expect(booked).toHaveLength(1);
+    });
+
     it('hides another practice’s requests, and keeps people and volunteers out of the staff pages', async () => {
       const page = await web.get('otherGpClinician', `/app/staff/requests/${request.id}`);
       expect(page.status).toBe(404);
