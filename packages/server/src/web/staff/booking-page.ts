@@ -42,6 +42,8 @@ export interface BookingView {
   /** the interpreters that will be added to the booking ("Polish interpreter") */
   interpreters: readonly string[];
   longerAppointment: boolean;
+  /** what the person sees of the request when it is already closed ("Appointment booked") */
+  closedAs?: string;
   errors?: FieldErrors;
 }
 
@@ -58,6 +60,7 @@ export function renderBookingPage(view: BookingView): SafeHtml {
   return html`${backLink(linkTo(`/app/staff/requests/${encodeURIComponent(view.requestId)}`, view.org), 'Back to the request')}
 <h1 class="nhsuk-heading-l">${bookingTitle(view)}</h1>
 ${accessNeedsCallout(view.person.firstName, view.person.needsLines, view.person.carer)}
+${view.closedAs !== undefined ? insetText(html`<p>This request is already closed (${view.closedAs}). A booking made here does not change its outcome.</p>`) : html``}
 ${view.interpreters.length > 0 ? insetText(html`<p>${view.interpreters.join(' and ')} will be added to the appointment, whichever way they are seen.</p>`) : html``}
 ${view.longerAppointment ? insetText(html`<p>They need a longer appointment: the booking takes twice the time of the slot. Keep the time after it clear.</p>`) : html``}
 <p class="nhsuk-body">${

@@ -89,6 +89,7 @@ async function bookingView(
     chosen,
     interpreters: interpretersFor(loaded.person.needs),
     longerAppointment: loaded.person.needs.longerAppointment,
+    ...(!loaded.facts.open ? { closedAs: loaded.facts.businessStatus ?? loaded.facts.status } : {}),
     ...(errors !== undefined && errors.length > 0 ? { errors } : {}),
   };
 }
