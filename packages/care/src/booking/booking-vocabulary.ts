@@ -6,8 +6,9 @@
  * Constants and small pure readers only: no record access.
  */
 import { FhirError, type Resource } from '@kindred/fhir';
+import { MODALITY_SYSTEM } from '../requests/request-vocabulary.ts';
 
-export const MODALITY_SYSTEM = 'https://kindred.health/fhir/CodeSystem/consultation-modality';
+export { MODALITY_SYSTEM };
 
 export const Modality = { video: 'video', phone: 'phone', faceToFace: 'face-to-face', homeVisit: 'home-visit' } as const;
 export type Modality = (typeof Modality)[keyof typeof Modality];

@@ -12,9 +12,8 @@
 import { parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { addDays, londonInstant, londonTime, minutesOf, workingDaysAfter, type LocalDay } from './london-time.ts';
-import { CALL_BACK_CODE, ONLINE_REQUEST_CAPACITY_EXTENSION, ONLINE_REQUEST_CODE, SCHEDULE_PURPOSE_SYSTEM, TASK_CODE_SYSTEM, WhenFull } from './request-vocabulary.ts';
+import { CALL_BACK_CODE, MODALITY_SYSTEM, ONLINE_REQUEST_CAPACITY_EXTENSION, ONLINE_REQUEST_CODE, SCHEDULE_PURPOSE_SYSTEM, TASK_CODE_SYSTEM, WhenFull } from './request-vocabulary.ts';
 
-const MODALITY_SYSTEM = 'https://kindred.health/fhir/CodeSystem/consultation-modality';
 
 /** One line of `availableTime`: the days (1 = Monday … 7 = Sunday) and the London times the form is open. */
 export interface OnlineHours {

@@ -13,6 +13,7 @@ import { FhirError, parseSearchRequest, type Resource, type StoredResource } fro
 import type { Repository } from '@kindred/store';
 import {
   LinkId,
+  MODALITY_SYSTEM,
   QUESTIONNAIRE_HIDDEN_EXTENSION,
   RED_FLAG_EXTENSION,
   REQUEST_CATEGORY_SYSTEM,
@@ -141,6 +142,19 @@ export function defaultRequestQuestionnaire(): Resource {
           type: 'choice',
           required: true,
           answerOption: [option('advice', 'Give me advice'), option('appointment', 'Give me an appointment'), option('medicine', 'Help with medicine'), option('not-sure', 'I am not sure')],
+        },
+        {
+          // the person's stated preference, kept beside the modality actually given (decision 0013)
+          linkId: LinkId.howSeen,
+          text: 'If you need an appointment, how would you like it? (optional)',
+          type: 'choice',
+          answerOption: [
+            { valueCoding: { system: MODALITY_SYSTEM, code: 'phone', display: 'A phone call' } },
+            { valueCoding: { system: MODALITY_SYSTEM, code: 'video', display: 'A video call' } },
+            { valueCoding: { system: MODALITY_SYSTEM, code: 'face-to-face', display: 'Face to face at the practice' } },
+            { valueCoding: { system: MODALITY_SYSTEM, code: 'home-visit', display: 'A home visit (if you cannot leave home)' } },
+            option('no-preference', 'No preference'),
+          ],
         },
       ],
     },

@@ -24,6 +24,8 @@ export const REQUEST_CATEGORY_EXTENSION = `${SD}/request-category`;
 /** on the practice's HealthcareService: dailyLimit, whenFull, responseDays */
 export const ONLINE_REQUEST_CAPACITY_EXTENSION = `${SD}/online-request-capacity`;
 
+/** How a consultation happens (booking's vocabulary; the request form asks for the person's preference in it). */
+export const MODALITY_SYSTEM = 'https://kindred.health/fhir/CodeSystem/consultation-modality';
 export const TASK_CODE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/task-code';
 export const ONLINE_REQUEST_CODE = 'online-request';
 /** the form's one-time submission token, as the identifier of the QuestionnaireResponse and the Task */
@@ -60,4 +62,5 @@ export const LinkId = {
   category: 'category',
   problem: 'problem',
   adminNeed: 'admin-need',
+  howSeen: 'how-seen',
 } as const;
