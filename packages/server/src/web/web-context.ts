@@ -32,6 +32,11 @@ export interface WebDeps {
   send(reply: FastifyReply, status: number, page: string): FastifyReply;
   /** throws (a 403 page) when a posted form's CSRF token is not this session's */
   checkCsrf(request: FastifyRequest): void;
+  /**
+   * `compute()`, reused for this signed-in person for up to `freshMs` (for costly summaries such as
+   * tab counts); never shared between people, and forgotten whenever they post a form.
+   */
+  remember<T>(request: FastifyRequest, key: string, freshMs: number, compute: () => Promise<T>): Promise<T>;
 }
 
 /** A form's fields: one value, or several for checkboxes. */

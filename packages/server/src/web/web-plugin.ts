@@ -93,6 +93,8 @@ export function webPlugin(settings: AppSettings) {
     });
 
     const contexts = new WeakMap<FastifyRequest, WebContext>();
+    // per person (the session's key), per summary: what `remember` keeps
+    const remembered = new Map<string, Map<string, { at: number; value: Promise<unknown> }>>();
 
     const contextOf = (request: FastifyRequest): WebContext => {
       const context = contexts.get(request);
@@ -111,6 +113,18 @@ export function webPlugin(settings: AppSettings) {
         return renderWebPage(context.viewer, { ...frame, path: request.url.split('?')[0] ?? '/app' });
       },
       send: (reply, status, page) => sendPage(reply.header('Cache-Control', 'no-store'), status, page),
+      remember: <T>(request: FastifyRequest, key: string, freshMs: number, compute: () => Promise<T>): Promise<T> => {
+        const person = contextOf(request).session.key;
+        const held = remembered.get(person)?.get(key);
+        if (held !== undefined && Date.now() - held.at < freshMs) return held.value as Promise<T>;
+        if (remembered.size > 10_000) remembered.clear();
+        const value = compute();
+        const mine = remembered.get(person) ?? new Map<string, { at: number; value: Promise<unknown> }>();
+        mine.set(key, { at: Date.now(), value });
+        remembered.set(person, mine);
+        value.catch(() => mine.delete(key));
+        return value;
+      },
       checkCsrf: (request) => {
         const context = contextOf(request);
         const given = (request.body as Record<string, unknown> | undefined)?.csrf;
@@ -128,6 +142,8 @@ export function webPlugin(settings: AppSettings) {
         return sendPage(reply, 403, problemPage('Your account cannot use the web app', 'Your account is not linked to a person, carer, member of staff or volunteer in the record. Ask the people who run Kindred in your area.'));
       }
       contexts.set(request, context);
+      // a change by this person makes what was remembered for them stale
+      if (request.method === 'POST') remembered.delete(signedIn.session.key);
       return undefined;
     };
 

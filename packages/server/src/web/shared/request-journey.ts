@@ -72,6 +72,9 @@ type Step = (typeof Step)[keyof typeof Step];
 /** Fields the journey itself uses; every other field is an answer (by linkId). */
 const OWN_FIELDS = new Set(['csrf', 'step', 'token', 'callBackSlotId', 'adminOnly', 'onBehalfReason', 'patient', 'route', 'q']);
 
+/** How long a practice's count of today's requests is reused by the form (its daily limit is a guide, not a lock). */
+const COUNT_FRESH_MS = 10_000;
+
 const newToken = (): string => randomBytes(24).toString('base64url');
 
 function answersOf(fields: FormFields): Record<string, string> {
@@ -112,10 +115,23 @@ function adviceHeading(advice: string): string {
 export function createRequestJourney(deps: WebDeps, journey: RequestJourney) {
   const { settings } = deps;
 
-  /** The practice's state now. Counting today's requests needs the whole practice's, which the person may not see: the count (a number, no data) comes from the store. */
+  /**
+   * The practice's state now. Counting today's requests needs the whole practice's, which the
+   * person may not see: the count (a number, no data) comes from the store, and is reused for a
+   * few seconds (a busy practice's form would otherwise count thousands of requests on every page).
+   */
+  const counted = new Map<string, { at: number; count: Promise<number> }>();
+  const requestsToday = (organisationId: string, now: Date): Promise<number> => {
+    const held = counted.get(organisationId);
+    if (held !== undefined && now.getTime() - held.at < COUNT_FRESH_MS && new Date(held.at).toDateString() === now.toDateString()) return held.count;
+    const count = countRequestsToday(settings.store.repository, organisationId, now);
+    counted.set(organisationId, { at: now.getTime(), count });
+    count.catch(() => counted.delete(organisationId));
+    return count;
+  };
   const capacityState = async (subject: RequestSubject, now: Date): Promise<CapacityNow> => {
     const capacity = await readCapacity(settings.store.repository, subject.organisationId);
-    const today = capacity.dailyLimit !== undefined ? await countRequestsToday(settings.store.repository, subject.organisationId, now) : 0;
+    const today = capacity.dailyLimit !== undefined ? await requestsToday(subject.organisationId, now) : 0;
     return capacityNow(capacity, today, now);
   };
 

@@ -14,6 +14,13 @@ import { linkTo } from './staff-format.ts';
 import { orgParam, staffWorkplace } from './staff-organisation.ts';
 
 export const INBOX_PAGE_SIZE = 25;
+/**
+ * How long a member of staff's tab counts are reused. Counting a busy inbox reads thousands of
+ * index rows; the rows of the page itself are always read afresh, and the counts are each
+ * person's own (what their access lets them count), never shared between people, and forgotten
+ * as soon as they change anything.
+ */
+export const COUNTS_FRESH_MS = 30_000;
 /** how many earlier pages "Previous" can walk back through */
 const MAX_BACK = 20;
 const FIRST_PAGE = '-';
@@ -43,7 +50,7 @@ export function inboxRoutes(deps: WebDeps) {
       const back = (query.back ?? '').split('~').filter((c) => c === FIRST_PAGE || CURSOR.test(c)).slice(-MAX_BACK);
       const [page, counts, colleagues] = await Promise.all([
         listInbox(ctx.record, { organisationId, filter, practitionerRoleId: roleId, now, count: INBOX_PAGE_SIZE, ...(at !== undefined ? { cursor: at } : {}) }),
-        inboxCounts(ctx.record, organisationId, now, roleId),
+        deps.remember(request, `inbox-counts\n${organisationId}\n${roleId}`, COUNTS_FRESH_MS, () => inboxCounts(ctx.record, organisationId, now, roleId)),
         colleaguesOf(ctx, organisationId),
       ]);
       const org = orgParam(workplace);
