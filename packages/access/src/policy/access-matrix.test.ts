@@ -130,8 +130,47 @@ for (const backend of backends) {
 
     it('volunteers see minimal contact details only', async () => {
       const dave = await (await as('volunteer')).read('Patient', 'dave');
-      expect(Object.keys(dave).sort()).toEqual(['address', 'id', 'meta', 'name', 'resourceType', 'telecom']);
+      // the date of birth and GP practice too: a request they help with asks the child or adult safety questions and goes to the practice
+      expect(Object.keys(dave).sort()).toEqual(['address', 'birthDate', 'generalPractitioner', 'id', 'meta', 'name', 'resourceType', 'telecom']);
       expect(dave.meta.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+    });
+
+    it("includes bring what the policy lets the caller read: the receptionist's requests bring the person and their answers (the policy's chains tied to the included row)", async () => {
+      const answers = await store.repository.create({ resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: 'Patient/dave' } });
+      const request = await store.repository.create({
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        for: { reference: 'Patient/dave' },
+        focus: { reference: `QuestionnaireResponse/${answers.resource.id}` },
+        owner: { reference: 'Organization/gp-north' },
+      });
+      const page = await (await as('receptionist')).search(parseSearchRequest('Task', [['_id', request.resource.id], ['_include', 'Task:patient'], ['_include', 'Task:focus']], { handling: 'strict' }));
+      expect(page.included.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual([`Patient/dave`, `QuestionnaireResponse/${answers.resource.id}`]);
+      const other = await (await as('otherGpClinician')).search(parseSearchRequest('Observation', [['_id', 'obs-dave'], ['_include', 'Observation:patient']], { handling: 'strict' }));
+      expect(other.matches).toEqual([]);
+      expect(other.included).toEqual([]);
+    });
+
+    it('volunteers may fill in a request for the people their tasks are for, as its author and requester, and see only those forms', async () => {
+      const form = (patient: string, author: string) => ({ resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: `Patient/${patient}` }, author: { reference: author } });
+      const request = (patient: string, requester: string) => ({
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        for: { reference: `Patient/${patient}` },
+        requester: { reference: requester },
+        owner: { reference: 'Organization/gp-north' },
+      });
+      const volunteer = await as('volunteer');
+      expect(await errorOf(volunteer.create(form('dave', 'Practitioner/vol')))).toBe('ok');
+      expect(await errorOf(volunteer.create(form('alice', 'Practitioner/vol')))).toBe('403');
+      expect(await errorOf(volunteer.create(form('dave', 'Practitioner/dr-north')))).toBe('403');
+      expect(await errorOf(volunteer.create(request('dave', 'Practitioner/vol')))).toBe('ok');
+      expect(await errorOf(volunteer.create(request('alice', 'Practitioner/vol')))).toBe('403');
+      expect(await errorOf(volunteer.create(request('dave', 'Practitioner/rec-north')))).toBe('403');
+      const forms = await volunteer.search(parseSearchRequest('QuestionnaireResponse', [], { handling: 'strict' }));
+      expect(forms.matches.every((f) => (f.author as { reference?: string }).reference === 'Practitioner/vol')).toBe(true);
     });
 
     it('writes: only for people in care or with consent, and never widening one\'s own access', async () => {

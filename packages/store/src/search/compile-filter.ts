@@ -243,14 +243,20 @@ type HasFilter = Extract<SearchFilter, { kind: 'has' }>;
 function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): CompiledFilter {
   const pid = pidOf(ctx, filter.param);
   const a = raw(alias);
+  // Aliases of their own, made from the outer one: a chain inside a chain (or inside an include's
+  // restriction, whose row is `t`) must still be tied to its own outer row, not shadow it.
+  const ta = `${alias}t`;
+  const ia = `${alias}ti`;
+  const t = raw(ta);
+  const i = raw(ia);
   const targets = filter.targets.map((target) => {
-    const inner = compileFilter(target.filter, 't', target.type, ctx);
-    const allowed = restrictionCondition('t', target.type, ctx);
-    const live = sql`t.type = ${target.type} AND t.deleted = 0 AND ${ctx.correlated ? inner.condition : (inner.driving ?? inner.condition)} AND ${allowed}`;
+    const inner = compileFilter(target.filter, ta, target.type, ctx);
+    const allowed = restrictionCondition(ta, target.type, ctx);
+    const live = sql`${t}.type = ${target.type} AND ${t}.deleted = 0 AND ${ctx.correlated ? inner.condition : (inner.driving ?? inner.condition)} AND ${allowed}`;
     return {
       rank: inner.rank,
-      source: sql`SELECT i.rid FROM resource t JOIN idx_reference i ON i.target_id = t.id AND i.target_type = t.type WHERE ${live} AND i.pid = ${pid}`,
-      exists: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource t ON t.type = i.target_type AND t.id = i.target_id WHERE i.rid = ${a}.rid AND i.pid = ${pid} AND ${live})`,
+      source: sql`SELECT ${i}.rid FROM resource ${t} JOIN idx_reference ${i} ON ${i}.target_id = ${t}.id AND ${i}.target_type = ${t}.type WHERE ${live} AND ${i}.pid = ${pid}`,
+      exists: sql`EXISTS (SELECT 1 FROM idx_reference ${i} JOIN resource ${t} ON ${t}.type = ${i}.target_type AND ${t}.id = ${i}.target_id WHERE ${i}.rid = ${a}.rid AND ${i}.pid = ${pid} AND ${live})`,
     };
   });
   const source = join(
@@ -270,14 +276,18 @@ function compileChain(filter: ChainFilter, alias: string, ctx: FilterContext): C
 function compileHas(filter: HasFilter, alias: string, aliasType: string, ctx: FilterContext): CompiledFilter {
   const pid = pidOf(ctx, filter.referenceParam);
   const a = raw(alias);
-  const s = compileFilter(filter.filter, 's', filter.sourceType, ctx);
-  const allowed = restrictionCondition('s', filter.sourceType, ctx);
-  const referrer = sql`s.type = ${filter.sourceType} AND s.deleted = 0 AND ${ctx.correlated ? s.condition : (s.driving ?? s.condition)} AND ${allowed}`;
+  // aliases of their own, made from the outer one (see compileChain)
+  const sa = `${alias}s`;
+  const src = raw(sa);
+  const i = raw(`${alias}si`);
+  const s = compileFilter(filter.filter, sa, filter.sourceType, ctx);
+  const allowed = restrictionCondition(sa, filter.sourceType, ctx);
+  const referrer = sql`${src}.type = ${filter.sourceType} AND ${src}.deleted = 0 AND ${ctx.correlated ? s.condition : (s.driving ?? s.condition)} AND ${allowed}`;
   // The type is a literal, never the outer row's column: a subquery tied to the outer row would be
   // run again for every row.
-  const source = sql`SELECT i.target_id FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND ${referrer}`;
+  const source = sql`SELECT ${i}.target_id FROM idx_reference ${i} JOIN resource ${src} ON ${src}.rid = ${i}.rid WHERE ${i}.pid = ${pid} AND ${i}.target_type = ${aliasType} AND ${referrer}`;
   return {
-    condition: sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource s ON s.rid = i.rid WHERE i.pid = ${pid} AND i.target_type = ${aliasType} AND i.target_id = ${a}.id AND ${referrer})`,
+    condition: sql`EXISTS (SELECT 1 FROM idx_reference ${i} JOIN resource ${src} ON ${src}.rid = ${i}.rid WHERE ${i}.pid = ${pid} AND ${i}.target_type = ${aliasType} AND ${i}.target_id = ${a}.id AND ${referrer})`,
     driving: sql`${a}.id IN (${source})`,
     source,
     rank: s.rank + 0.5,
