@@ -23,3 +23,4 @@ export * from './bulk/index.ts';
 export * from './break-glass/index.ts';
 export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-routes.ts';
 export { MESSAGING_ACCESS, startCareJobs, type CareJobs, type CareJobsOptions } from './care-jobs/care-jobs.ts';
+export { DEMO_ACCOUNTS_SETTING, readDemoAccounts, type DemoAccount } from './pages/demo-accounts.ts';

@@ -157,6 +157,28 @@ for (const backend of backends) {
       expect(hostile.html).not.toContain('<b>');
     });
 
+    it('lets a volunteer help someone they support to ask, and follow it up, but not see anyone else', async () => {
+      await server.addAccount({ username: 'vol', displayName: 'Val Helper', fhirUser: 'Practitioner/vol', password: 'volunteer password', volunteer: true });
+      const vol = await signInToWebApp(server.origin, 'vol', 'volunteer password');
+      expect(vol.home).toBe('/app/volunteer');
+      const nobody = await vol.page('/app/volunteer/requests/new?q=able');
+      expect(nobody.status).toBe(400);
+      expect(nobody.html).toContain('No one you can see matches');
+      const start = await vol.page('/app/volunteer/requests/new?q=dunn&patient=dave&route=online-assisted');
+      const red = await vol.submit('/app/volunteer/requests/new', { ...hiddenFields(start.html), category: 'medical', onBehalfReason: 'No internet; I visit him weekly' }, start.html);
+      const details = await vol.submit('/app/volunteer/requests/new', { ...hiddenFields(red.html), ...NO_RED_FLAGS }, red.html);
+      const sent = await vol.submit('/app/volunteer/requests/new', { ...hiddenFields(details.html), ...DETAILS }, details.html);
+      expect(sent.status, sent.html.slice(0, 2000)).toBe(200);
+      expect(sent.url).toMatch(/\/app\/volunteer\/requests\/sent\/[A-Za-z0-9-]+\?sent=1$/);
+      expect(sent.html).toContain('Request sent');
+      const task = (await tasksFor(store, 'dave')).find((t) => sent.url.includes(t.id))!;
+      expect(extension(task, 'request-route')).toMatchObject({ valueCode: 'online-assisted' });
+      expect(extension(task, 'submitted-by')).toMatchObject({ valueReference: { reference: 'Practitioner/vol' } });
+      // someone whose tasks are not theirs stays out of reach, by id too
+      const carol = await vol.page('/app/volunteer/requests/new?q=x&patient=carol&route=online-assisted');
+      expect(carol.status).toBe(404);
+    });
+
     it('offers a call-back time when the practice is full, never "try again tomorrow"', async () => {
       await store.repository.importResources([
         {

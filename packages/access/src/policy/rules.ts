@@ -157,7 +157,11 @@ function volunteerRead(held: HeldRole, type: string, policy: AccessPolicy): Sear
   if (!allowsType(held.policy.read, type)) return undefined;
   switch (type) {
     case 'Task':
-      return refersTo('Task', 'owner', held.personRefs);
+      // the tasks offered to them, and the requests they made for someone (to follow them up)
+      return any([refersTo('Task', 'owner', held.personRefs), refersTo('Task', 'requester', held.personRefs)]);
+    case 'QuestionnaireResponse':
+      // only the forms they filled in themselves for someone
+      return refersTo('QuestionnaireResponse', 'author', held.personRefs);
     case 'Patient':
       return all([volunteerPatients(held, policy), ...withoutLabels('Patient', policy.sensitiveLabels)]);
     case 'Communication':
@@ -243,7 +247,18 @@ function staffWrite(held: HeldRole, type: string, policy: AccessPolicy, now: num
     if (type === 'Task') {
       const ownsIt = (r: Record<string, unknown>): string | undefined =>
         references(r.owner).some((ref) => held.personRefs.includes(ref)) ? undefined : 'a volunteer can update only the tasks offered to them, and cannot pass them to someone else';
-      return [{ appliesTo: 'change', mayDelete: false, ...(current ? { current } : {}), needsPatient: false, check: ownsIt }];
+      const requestedByThem = (r: Record<string, unknown>): string | undefined =>
+        references(r.requester).some((ref) => held.personRefs.includes(ref)) ? undefined : 'a volunteer may make a request only as its requester';
+      return [
+        { appliesTo: 'change', mayDelete: false, ...(current ? { current } : {}), needsPatient: false, check: ownsIt },
+        // helping someone they support to ask for help (issue 4: a volunteer fills in the request)
+        { appliesTo: 'create', mayDelete: false, patients: volunteerPatients(held, policy), needsPatient: true, check: requestedByThem },
+      ];
+    }
+    if (type === 'QuestionnaireResponse') {
+      const filledInByThem = (r: Record<string, unknown>): string | undefined =>
+        references(r.author).some((ref) => held.personRefs.includes(ref)) ? undefined : "a volunteer's form must have them as its author";
+      return [{ appliesTo: 'create', mayDelete: false, patients: volunteerPatients(held, policy), needsPatient: true, check: filledInByThem }];
     }
     if (type === 'Communication') {
       const sentByThem = (r: Record<string, unknown>): string | undefined =>

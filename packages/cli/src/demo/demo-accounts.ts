@@ -9,25 +9,15 @@
  */
 import { createAccounts, type Accounts } from '@kindred/access';
 import { FhirError } from '@kindred/fhir';
-import type { IdentityTables, MessageOutbox, Settings } from '@kindred/store';
+import { DEMO_ACCOUNTS_SETTING, readDemoAccounts, type DemoAccount } from '@kindred/server';
+import type { IdentityTables, MessageOutbox } from '@kindred/store';
 import { ORGANISATIONS, STAFF, staffName, type StaffKey } from './demo-organisations.ts';
 
-export const DEMO_ACCOUNTS_SETTING = 'demo-accounts';
+// The list's shape and reader are the home page's (the server shows it); the demo writes it.
+export { DEMO_ACCOUNTS_SETTING, readDemoAccounts, type DemoAccount };
 
 export const FrontDoor = { person: 'person', staff: 'staff', volunteer: 'volunteer' } as const;
 export type FrontDoor = (typeof FrontDoor)[keyof typeof FrontDoor];
-
-export interface DemoAccount {
-  username: string;
-  password: string;
-  displayName: string;
-  /** what the account is, in plain English: "GP at Riverside Medical Practice" */
-  role: string;
-  fhirUser: string;
-  /** base32 TOTP secret, for staff (to show a current code on the demo home page) */
-  totpSecret?: string;
-  frontDoor: FrontDoor;
-}
 
 /** Who the person and carer accounts are: chosen from the generated people. */
 export interface DemoAccountPeople {
@@ -118,21 +108,3 @@ export async function createDemoAccounts(identity: IdentityTables, outbox: Messa
   return made;
 }
 
-function isDemoAccount(value: unknown): value is DemoAccount {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    ['username', 'password', 'displayName', 'role', 'fhirUser'].every((k) => typeof v[k] === 'string') &&
-    (v.totpSecret === undefined || typeof v.totpSecret === 'string') &&
-    Object.values(FrontDoor).includes(v.frontDoor as FrontDoor)
-  );
-}
-
-/** The demo accounts stored with the demo area, or [] when this store has no demo. */
-export async function readDemoAccounts(settings: Settings): Promise<DemoAccount[]> {
-  const text = await settings.get(DEMO_ACCOUNTS_SETTING);
-  if (text === undefined) return [];
-  const parsed: unknown = JSON.parse(text);
-  if (!Array.isArray(parsed) || !parsed.every(isDemoAccount)) throw new Error(`The '${DEMO_ACCOUNTS_SETTING}' setting is not a list of demo accounts.`);
-  return parsed;
-}
