@@ -152,6 +152,27 @@ for (const backend of backends) {
       expect(other.included).toEqual([]);
     });
 
+    it("staff see their organisation's tasks, colleagues' included, through a search by owner as through the exact policy; never another organisation's", async () => {
+      const task = (id: string, patient: string, owner: string) => ({ resourceType: 'Task', id, status: 'requested', intent: 'order', for: { reference: `Patient/${patient}` }, owner: { reference: owner } });
+      // erin and fay are in nobody's care: only the tasks' owners make them visible (a task involves its owner's organisation with the person)
+      await store.repository.importResources([
+        { resourceType: 'Patient', id: 'erin', name: [{ family: 'Eve' }] },
+        { resourceType: 'Patient', id: 'fay', name: [{ family: 'Fox' }] },
+        task('task-colleague', 'erin', 'PractitionerRole/dr-north-role'),
+        task('task-south', 'fay', 'PractitionerRole/dr-south-role'),
+      ]);
+      const receptionist = await as('receptionist');
+      const ids = async (repository: Repository, params: [string, string][]) =>
+        (await repository.search(parseSearchRequest('Task', params, { handling: 'strict' }))).matches.map((t) => t.id).sort();
+      // by owner, within the organisation: the fast path
+      expect(await ids(receptionist, [['owner', 'Organization/gp-north,PractitionerRole/dr-north-role,PractitionerRole/rec-north-role']])).toContain('task-colleague');
+      // by id: the exact policy gives the same answer
+      expect(await ids(receptionist, [['_id', 'task-colleague,task-south']])).toEqual(['task-colleague']);
+      // an owner outside the organisation: the exact policy decides, and the other practice's task stays hidden
+      expect(await ids(receptionist, [['owner', 'PractitionerRole/dr-north-role,PractitionerRole/dr-south-role']])).toEqual(['task-colleague']);
+      expect(await ids(await as('otherGpClinician'), [['_id', 'task-colleague,task-south']])).toEqual(['task-south']);
+    });
+
     it('volunteers may fill in a request for the people their tasks are for, as its author and requester, and see only those forms', async () => {
       const form = (patient: string, author: string) => ({ resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: `Patient/${patient}` }, author: { reference: author } });
       const request = (patient: string, requester: string) => ({

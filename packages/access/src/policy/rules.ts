@@ -139,7 +139,11 @@ function staffRead(held: HeldRole, type: string, policy: AccessPolicy, now: numb
   if (held.policy.volunteer) return volunteerRead(held, type, policy);
   if (!allowsType(held.policy.read, type)) return undefined;
   const extra: SearchFilter[] = [];
-  if (type === 'Task') extra.push(refersTo('Task', 'owner', held.refs), refersTo('Task', 'requester', held.refs));
+  if (type === 'Task') {
+    extra.push(refersTo('Task', 'owner', held.refs), refersTo('Task', 'requester', held.refs));
+    // the organisation's work: a task assigned to a colleague at one's own organisation (a triage inbox)
+    if (held.organisationRefs.length > 0) extra.push(refersToMatching('Task', 'owner', 'PractitionerRole', refersTo('PractitionerRole', 'organization', held.organisationRefs)));
+  }
   if (type === 'Flag' && held.policy.reviewsBreakGlass && held.organisationRefs.length > 0) {
     extra.push(all([inSystem('Flag', 'identifier', BREAK_GLASS_SYSTEM), refersToMatching('Flag', 'author', 'PractitionerRole', refersTo('PractitionerRole', 'organization', held.organisationRefs))]));
   }
