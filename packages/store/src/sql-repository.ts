@@ -4,7 +4,7 @@
  * and export live in their own modules and are wired in here.
  */
 import { randomUUID } from 'node:crypto';
-import { FhirError, assertValidResource, isResourceType, type Resource, type SearchRequest, type StoredResource } from '@kindred/fhir';
+import { FhirError, assertValidResource, isResourceType, type Resource, type SearchFilter, type SearchRequest, type StoredResource } from '@kindred/fhir';
 import type {
   CreateOptions,
   DeleteResult,
@@ -141,7 +141,9 @@ export class SqlRepository implements Repository {
     const ctx = { pids: this.pids, now: Date.now(), ...(request.restriction ? { restriction: request.restriction } : {}) };
     const compiled = compileFilters(request, ctx);
     // The access policy's searches repeat the same large statement with other values: keep its plan.
-    const planOnce = { planOnce: request.restriction !== undefined };
+    // A search the policy leaves unrestricted (its own filters already keep it to what the caller
+    // may read) is an ordinary statement: planned for its values, as the policy-free searches are.
+    const planOnce = { planOnce: carriesRestriction(request) };
     const lead = await chooseLead(this.driver, request, compiled);
     // _total: counted when asked for (accurate or estimate), or for _summary=count; otherwise
     // only when it is free, i.e. the whole result is on the first page (search.html#total).
@@ -201,4 +203,14 @@ export class SqlRepository implements Repository {
     if (entries.length === 0) return;
     await this.inTransaction((_tx, driver) => appendAuditEntries(driver, entries));
   }
+}
+
+/** Whether the policy's restriction adds to this search's statement: on its own type, or on the types its chains and `_has` reach. */
+function carriesRestriction(request: SearchRequest): boolean {
+  const restriction = request.restriction;
+  if (restriction === undefined) return false;
+  if (restriction(request.resourceType) !== undefined) return true;
+  const hops = (filters: readonly SearchFilter[]): boolean =>
+    filters.some((f) => f.kind === 'chain' || f.kind === 'has' || ((f.kind === 'all' || f.kind === 'any') && hops(f.filters)));
+  return hops(request.filters);
 }
