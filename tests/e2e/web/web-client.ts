@@ -4,7 +4,7 @@
  * one-time code for staff), then gets pages and posts forms with the page's CSRF token, as a
  * browser would. Used by the web app's HTTP tests; the Chromium journeys drive a real browser.
  */
-import { totpCode } from '@kindred/access';
+import { freshTotpCode } from '../support/totp.ts';
 import { FormBrowser, csrfOf, formActionOf } from '../sign-in/sign-in-server.ts';
 
 export interface WebUser {
@@ -27,7 +27,7 @@ export async function signInToWebApp(origin: string, username: string, password:
   step = await browser.follow(await browser.post(formActionOf(html, origin), { csrf: csrfOf(html), username, password }));
   if (totpSecret !== undefined) {
     html = await step.response.text();
-    step = await browser.follow(await browser.post(formActionOf(html, origin), { csrf: csrfOf(html), code: totpCode(totpSecret, Date.now()) }));
+    step = await browser.follow(await browser.post(formActionOf(html, origin), { csrf: csrfOf(html), code: await freshTotpCode(totpSecret) }));
   }
   if (!new URL(step.url).pathname.startsWith('/app/')) {
     throw new Error(`signing in as ${username} ended at ${step.url} (${step.response.status}): ${(await step.response.text()).slice(0, 500)}`);

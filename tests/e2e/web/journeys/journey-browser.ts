@@ -8,9 +8,9 @@
  */
 import { expect } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '@kindred/access';
 import { formatViolations, runAxe } from '../../support/axe.ts';
 import type { TestBrowser } from '../../support/browser.ts';
+import { freshTotpCode } from '../../support/totp.ts';
 
 export interface Account {
   username: string;
@@ -34,7 +34,7 @@ export async function signIn(browser: TestBrowser, origin: string, account: Acco
   await page.click('button[type=submit]');
   if (account.totpSecret !== undefined) {
     await page.waitForSelector('#code');
-    await page.fill('#code', totpCode(account.totpSecret, Date.now()));
+    await page.fill('#code', await freshTotpCode(account.totpSecret));
     await page.click('button[type=submit]');
   }
   await page.waitForURL(/\/app\/(person|staff|volunteer)/);
