@@ -510,8 +510,15 @@ for (const backend of backends) {
           if (read.status !== 200) failures.push(`read ${n}: ${read.status} ${read.text.slice(0, 300)}`);
           const observations = await fhirRequest(origin, '/fhir/Observation?status=final&_count=20&_sort=-_lastUpdated', { token });
           if (observations.status !== 200) failures.push(`observation search ${n}: ${observations.status} ${observations.text.slice(0, 300)}`);
-          // only the import writes Observations: finding some while it still runs means this round overlapped its writing
-          if (((observations.json?.entry as unknown[] | undefined)?.length ?? 0) > 0 && importing.running) overlapping++;
+          // finding what only the import writes (its Observations, or its Patients among the newest) while it still
+          // runs means this round overlapped its writing
+          const newest = await fhirRequest(origin, '/fhir/Patient?_count=20&_sort=-_lastUpdated&_elements=id', { token });
+          if (newest.status !== 200) failures.push(`patient search ${n}: ${newest.status} ${newest.text.slice(0, 300)}`);
+          const importedPatients = new Set(ids.Patient ?? []);
+          const sawImport =
+            ((observations.json?.entry as unknown[] | undefined)?.length ?? 0) > 0 ||
+            ((newest.json?.entry as { resource?: { id?: string } }[] | undefined) ?? []).some((e) => importedPatients.has(e.resource?.id ?? ''));
+          if (sawImport && importing.running) overlapping++;
         }
         const exit = await importing.exited;
         expect(exit, importing.describe()).toEqual({ code: 0, signal: null });

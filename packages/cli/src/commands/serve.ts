@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ensureRequestQuestionnaire, notifyChannels, type MessageChannels } from '@kindred/care';
+import { notifyChannels, type MessageChannels } from '@kindred/care';
 import { readFileSync } from 'node:fs';
 import type { Store } from '@kindred/store';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
@@ -172,8 +172,6 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   const demoPeople = demoPeopleOf(values['demo-people']);
   const store = await openStoreFromFlags(values);
   const demo = values.demo === true && (await prepareDemo(store, demoPeople, values.imd ?? process.env.KINDRED_IMD_FILE));
-  // the online request form: a practice edits it as a resource; every server starts with one
-  await ensureRequestQuestionnaire(store.repository);
   const worker = startBulkExportWorker({ store, accessPolicy });
   const notify = notifyChannelsOf(process.env);
   const careJobs = startCareJobs({ store, accessPolicy, ...(notify !== undefined ? { deliverTo: notify } : {}) });

@@ -10,7 +10,7 @@
 import { constants as zlib } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
 import { accessibleRecord, auditedRepository, createAuditWriter, createPrincipalCache, parseScopes, scopedRepository, type AccessContext, type Principal } from '@kindred/access';
-import { createViewerRegistry, outboxChannels, storeSlotLedger, type MessageChannels } from '@kindred/care';
+import { createViewerRegistry, ensureRequestQuestionnaire, outboxChannels, storeSlotLedger, type MessageChannels } from '@kindred/care';
 import { isFhirError, type FhirError } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -71,6 +71,8 @@ export function webPlugin(settings: AppSettings) {
     const secrets = await loadSignInSecrets(settings.store.settings);
     const sessions: WebSessions = createWebSessions({ app, store: settings.store, signIn, tokens: settings.tokens, stateKey: secrets.csrfKey });
     await sessions.registerClient();
+    // the online request form: a practice edits it as a resource; the web app starts with Kindred's when there is none
+    await ensureRequestQuestionnaire(settings.store.repository);
     const auditWriter = createAuditWriter(settings.store.audit);
     const principals = createPrincipalCache();
     const channels: MessageChannels = settings.messageChannels ?? outboxChannels(settings.store.outbox);
