@@ -7,6 +7,7 @@ export { DEFAULT_NOTIFY_TIMEOUT_MS, NOTIFY_BASE_URL, notifyChannels, notifyTempl
 export { parseNotifyApiKey, type NotifyApiKey } from './notify-api-key.ts';
 export { ContactChannel, chooseChannel, type ChannelDecision, type CommunicationProfile } from './channel-choice.ts';
 export {
+  COMMUNICATION_MEDIUM,
   MESSAGE_ID_SYSTEM,
   MESSAGE_REFERENCE_SYSTEM,
   MESSAGE_TEMPLATE_SYSTEM,

@@ -26,7 +26,8 @@ export const MESSAGE_TEMPLATE_SYSTEM = 'https://kindred.health/fhir/CodeSystem/m
 /** http://terminology.hl7.org/CodeSystem/v3-ParticipationMode (the value set of Communication.medium) */
 export const PARTICIPATION_MODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationMode';
 
-const MEDIUM = {
+/** How each channel is written as Communication.medium (v3-ParticipationMode), with words for people. */
+export const COMMUNICATION_MEDIUM = {
   app: { code: 'ONLINEWRIT', display: 'online written', text: 'message in the app' },
   email: { code: 'EMAILWRIT', display: 'email', text: 'email' },
   letter: { code: 'MAILWRIT', display: 'mail', text: 'letter' },
@@ -90,7 +91,7 @@ export async function sendMessage(
   const now = options.now ?? Date.now;
   const decision = chooseChannel(profile, message.template, templates);
   const mediumKey = decision.kind === 'send' ? decision.channel : decision.kind === 'app' ? 'app' : 'phone';
-  const medium = MEDIUM[mediumKey];
+  const medium = COMMUNICATION_MEDIUM[mediumKey];
   const variant = decision.kind === 'staff-phone' ? TemplateVariant.standard : decision.variant;
 
   const base: Resource = {

@@ -7,6 +7,7 @@
  *
  * Builds resources; writes nothing.
  */
+import { COMMUNICATION_MEDIUM } from '@kindred/care';
 import type { Resource } from '@kindred/fhir';
 import type { DemoRandom } from './demo-random.ts';
 import { ORGANISATIONS, type PracticeKey } from './demo-organisations.ts';
@@ -18,13 +19,7 @@ import { EXT, Modality, SYSTEM } from './demo-vocabulary.ts';
 const HOUR_MS = 3_600_000;
 const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 
-const MEDIUM = {
-  app: { code: 'ONLINEWRIT', display: 'online written', text: 'message in the app' },
-  email: { code: 'EMAILWRIT', display: 'email', text: 'email' },
-  letter: { code: 'MAILWRIT', display: 'mail', text: 'letter' },
-  sms: { code: 'WRITTEN', display: 'written', text: 'text message (SMS)' },
-  phone: { code: 'PHONE', display: 'telephone', text: 'phone call by staff' },
-} as const;
+const MEDIUM = COMMUNICATION_MEDIUM;
 
 /** The channel a message to this person went by, the way the profile would choose it. */
 function mediumFor(person: DemoPerson): (typeof MEDIUM)[keyof typeof MEDIUM] {

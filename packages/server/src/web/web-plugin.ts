@@ -25,7 +25,7 @@ import { staffRoutes } from './staff/staff-routes.ts';
 import { volunteerRoutes } from './volunteer/volunteer-routes.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage, type WebPageFrame, type WebViewer } from './web-layout.ts';
 import { createWebSessions, safeReturnPath, type WebSession, type WebSessions } from './web-session.ts';
-import type { WebDeps, WebContext } from './web-context.ts';
+import { parseForm, type WebDeps, type WebContext } from './web-context.ts';
 
 /** Web forms are small; a bigger body is refused before it is read (413 page). */
 export const WEB_FORM_LIMIT_BYTES = 64 * 1024;
@@ -45,16 +45,6 @@ export function frontDoorOf(principal: Principal): FrontDoor | undefined {
   const codes = principal.roles.flatMap((r) => r.codes);
   if (codes.length > 0 && codes.every((c) => c === 'volunteer')) return FrontDoor.volunteer;
   return FrontDoor.staff;
-}
-
-/** Urlencoded form fields; a field given more than once (checkboxes) is a list. */
-function parseForm(body: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
-    const existing = out[key];
-    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return out;
 }
 
 function problemPage(title: string, message: string): string {

@@ -18,7 +18,7 @@ import { html } from '../../pages/html.ts';
 import { sendPage } from '../../pages/pages-plugin.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage } from '../web-layout.ts';
 import { frontDoorOf } from '../web-plugin.ts';
-import type { WebContext, WebDeps } from '../web-context.ts';
+import { parseForm, type WebContext, type WebDeps } from '../web-context.ts';
 import { staffRoutes } from './staff-routes.ts';
 
 export const TEST_CSRF = 'test-csrf-token';
@@ -41,15 +41,6 @@ export interface StaffTestApp {
 }
 
 const NAMES: Partial<Record<Who, string>> = { receptionist: 'Rita Desk', gpClinician: 'Dr North', otherGpClinician: 'Dr South', hospitalClinician: 'Dr Ward' };
-
-function parseForm(body: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
-    const existing = out[key];
-    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return out;
-}
 
 export interface StaffTestOptions {
   policy?: AccessPolicy;
