@@ -110,27 +110,6 @@ function predicateOf(filter: InboxFilter, now: number): ((task: StoredResource) 
   return undefined;
 }
 
-/**
- * The Patients and answers of the picked requests that the includes did not bring (the
- * access-checked search leaves out included answers it has not checked): one search per type.
- */
-async function missingFrom(repository: Repository, tasks: readonly StoredResource[], related: ReadonlyMap<string, StoredResource>): Promise<StoredResource[]> {
-  const wanted = new Map<string, Set<string>>();
-  for (const task of tasks) {
-    for (const ref of [(task.for as { reference?: string } | undefined)?.reference, (task.focus as { reference?: string } | undefined)?.reference]) {
-      if (ref === undefined || related.has(ref)) continue;
-      const [type, id] = ref.split('/');
-      if ((type === 'Patient' || type === 'QuestionnaireResponse') && id !== undefined) wanted.set(type, (wanted.get(type) ?? new Set()).add(id));
-    }
-  }
-  const found: StoredResource[] = [];
-  for (const [type, ids] of wanted) {
-    const page = await repository.search(parseSearchRequest(type, [['_id', [...ids].join(',')], ['_count', String(ids.size)]], { handling: 'strict' }));
-    found.push(...page.matches);
-  }
-  return found;
-}
-
 /** The carers who help the people on the page, read in one search. */
 async function carersOf(repository: Repository, patients: readonly StoredResource[]): Promise<StoredResource[]> {
   const ids = [...new Set(patients.map((p) => readAccessNeeds(p).carerHelps).filter((r): r is string => r?.startsWith('RelatedPerson/') === true).map((r) => r.slice('RelatedPerson/'.length)))];
@@ -196,7 +175,6 @@ export async function listInbox(repository: Repository, query: InboxQuery): Prom
     position = query.filter === 'overdue' && !anyMatched ? { s: position.s + 1, k: 0 } : after();
   }
 
-  for (const resource of await missingFrom(repository, picked, related)) related.set(`${resource.resourceType}/${resource.id}`, resource);
   const patients = [...related.values()].filter((r) => r.resourceType === 'Patient');
   for (const carer of await carersOf(repository, patients)) related.set(`RelatedPerson/${carer.id}`, carer);
   const questionnaires = await questionnairesOf(repository, [...related.values()].filter((r) => r.resourceType === 'QuestionnaireResponse'));

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '@kindred/store';
-import { main } from '../main.ts';
+import { runCli as run } from '../testing/run-cli.ts';
 
 const IMD_2025 = fileURLToPath(new URL('../../../../../shared/data/imd/imd2025_england_lsoa21_rank_decile.csv', import.meta.url));
 const noPublishedFile = existsSync(IMD_2025) ? undefined : 'skipped: ../shared/data/imd/imd2025_england_lsoa21_rank_decile.csv is not there (the published IMD 2025 file)';
@@ -18,18 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'kindred-cli-reference-'));
 const data = join(dir, 'data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 async function deciles(codes: string[], edition?: string): Promise<Map<string, number>> {
   const store = await openStore({ kind: 'sqlite', dataDir: data });

@@ -63,15 +63,24 @@ function labelOf(id: string, label: string, isHeading: boolean | undefined): Saf
     : html`<label class="nhsuk-label" for="${id}">${label}</label>`;
 }
 
-export function textInput(o: TextInputOptions): SafeHtml {
+/** One labelled field: the form group with its label, hint and error, around the control `control` makes (given the field's error). */
+function formGroup(o: { id: string; label: string; hint?: string; errors?: FieldErrors; labelIsPageHeading?: boolean }, control: (error: string | undefined) => SafeHtml): SafeHtml {
   const error = errorFor(o.errors, o.id);
-  const width = o.width !== undefined ? ` nhsuk-input--width-${o.width}` : '';
   return html`<div class="nhsuk-form-group${error !== undefined ? ' nhsuk-form-group--error' : ''}">
   ${labelOf(o.id, o.label, o.labelIsPageHeading)}
   ${hintOf(o.id, o.hint)}
   ${errorMessage(o.id, error)}
-  <input class="nhsuk-input${width}${error !== undefined ? ' nhsuk-input--error' : ''}" id="${o.id}" name="${o.name ?? o.id}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete !== undefined ? html` autocomplete="${o.autocomplete}"` : html``}${o.inputmode !== undefined ? html` inputmode="${o.inputmode}"` : html``}${describedBy(o.id, o.hint, error)}>
+  ${control(error)}
 </div>`;
+}
+
+export function textInput(o: TextInputOptions): SafeHtml {
+  const width = o.width !== undefined ? ` nhsuk-input--width-${o.width}` : '';
+  return formGroup(
+    o,
+    (error) =>
+      html`<input class="nhsuk-input${width}${error !== undefined ? ' nhsuk-input--error' : ''}" id="${o.id}" name="${o.name ?? o.id}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete !== undefined ? html` autocomplete="${o.autocomplete}"` : html``}${o.inputmode !== undefined ? html` inputmode="${o.inputmode}"` : html``}${describedBy(o.id, o.hint, error)}>`,
+  );
 }
 
 export interface TextareaOptions {
@@ -86,13 +95,11 @@ export interface TextareaOptions {
 }
 
 export function textarea(o: TextareaOptions): SafeHtml {
-  const error = errorFor(o.errors, o.id);
-  return html`<div class="nhsuk-form-group${error !== undefined ? ' nhsuk-form-group--error' : ''}">
-  <label class="nhsuk-label" for="${o.id}">${o.label}</label>
-  ${hintOf(o.id, o.hint)}
-  ${errorMessage(o.id, error)}
-  <textarea class="nhsuk-textarea${error !== undefined ? ' nhsuk-textarea--error' : ''}" id="${o.id}" name="${o.name ?? o.id}" rows="${o.rows ?? 5}"${o.maxLength !== undefined ? html` maxlength="${o.maxLength}"` : html``}${describedBy(o.id, o.hint, error)}>${o.value ?? ''}</textarea>
-</div>`;
+  return formGroup(
+    o,
+    (error) =>
+      html`<textarea class="nhsuk-textarea${error !== undefined ? ' nhsuk-textarea--error' : ''}" id="${o.id}" name="${o.name ?? o.id}" rows="${o.rows ?? 5}"${o.maxLength !== undefined ? html` maxlength="${o.maxLength}"` : html``}${describedBy(o.id, o.hint, error)}>${o.value ?? ''}</textarea>`,
+  );
 }
 
 export interface ChoiceItem {
@@ -157,15 +164,12 @@ export interface SelectOptions {
 }
 
 export function select(o: SelectOptions): SafeHtml {
-  const error = errorFor(o.errors, o.id);
-  return html`<div class="nhsuk-form-group${error !== undefined ? ' nhsuk-form-group--error' : ''}">
-  <label class="nhsuk-label" for="${o.id}">${o.label}</label>
-  ${hintOf(o.id, o.hint)}
-  ${errorMessage(o.id, error)}
-  <select class="nhsuk-select${error !== undefined ? ' nhsuk-select--error' : ''}" id="${o.id}" name="${o.id}"${describedBy(o.id, o.hint, error)}>
+  return formGroup(
+    o,
+    (error) => html`<select class="nhsuk-select${error !== undefined ? ' nhsuk-select--error' : ''}" id="${o.id}" name="${o.id}"${describedBy(o.id, o.hint, error)}>
     ${o.items.map((item) => html`<option value="${item.value}"${item.value === o.value ? html` selected` : html``}>${item.text}</option>`)}
-  </select>
-</div>`;
+  </select>`,
+  );
 }
 
 /** A form that posts to `action` with its CSRF token; the body is the fields and buttons. */

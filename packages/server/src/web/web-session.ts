@@ -154,7 +154,8 @@ export function createWebSessions(options: WebSessionOptions): WebSessions {
     async registerClient() {
       const clients = createClients(store.identity, now);
       const current = await clients.get(WEB_CLIENT_ID);
-      if (current !== undefined && current.redirect_uris.length === 1 && current.redirect_uris[0] === redirectUri && current.scope === WEB_CLIENT_SCOPE) return;
+      const sameScope = (scope: string): boolean => [...new Set(scope.split(' '))].sort().join(' ') === [...new Set(WEB_CLIENT_SCOPE.split(' '))].sort().join(' ');
+      if (current !== undefined && current.redirect_uris.length === 1 && current.redirect_uris[0] === redirectUri && sameScope(current.scope)) return;
       if (current !== undefined) await store.identity.clients.remove(WEB_CLIENT_ID);
       try {
         await clients.add({ clientId: WEB_CLIENT_ID, name: 'Kindred', public: true, redirectUris: [redirectUri], scope: WEB_CLIENT_SCOPE });

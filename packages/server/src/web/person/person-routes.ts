@@ -14,6 +14,7 @@ import {
   londonDate,
   londonTime,
   modalityOf,
+  nameOf,
   parseAccessNeedsForm,
   readAccessNeeds,
   requestReference,
@@ -26,17 +27,16 @@ import {
 import { FhirError, isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { button, confirmation, form, radios, summaryList, table, tag, textInput, type FieldErrors } from '../components.ts';
+import { button, confirmation, form, radios, summaryList, table, textInput, type FieldErrors } from '../components.ts';
 import { renderAccessNeedsFields } from '../shared/access-needs-form.ts';
+import { appointmentTag, stageTag } from '../shared/request-words.ts';
 import { createRequestJourney, type RequestSubject } from '../shared/request-journey.ts';
 import { fieldText, formOf, textOf, type WebContext, type WebDeps } from '../web-context.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-export function personName(patient: StoredResource): string {
-  const name = (patient.name as { given?: string[]; family?: string; text?: string }[] | undefined)?.[0];
-  return name?.text ?? ([...(name?.given ?? []), name?.family ?? ''].join(' ').trim() || 'the person');
-}
+/** The person's name in the pages' sentences. */
+const personName = (patient: StoredResource): string => nameOf(patient) ?? 'the person';
 
 /** Who the pages are about: the person themself, or the person a carer cares for. */
 async function subjectOf(ctx: WebContext): Promise<{ patient: StoredResource; self: boolean; by: { reference: string } }> {
@@ -67,8 +67,6 @@ async function practiceOf(ctx: WebContext, patient: StoredResource): Promise<{ i
   const organisation = await ctx.record.read('Organization', id);
   return { id, name: typeof organisation.name === 'string' ? organisation.name : 'your GP practice' };
 }
-
-const STAGE_COLOURS = { received: 'blue', triaged: 'purple', booked: 'green', replied: 'green', closed: 'grey' } as const;
 
 export function personRoutes(deps: WebDeps) {
   return async function personPages(app: FastifyInstance): Promise<void> {
@@ -115,7 +113,7 @@ export function personRoutes(deps: WebDeps) {
             requests.slice(0, 10).map(({ task, status }) => [
               londonDate(textOf(task.authoredOn, task.meta.lastUpdated)),
               html`<a href="/app/person/requests/${task.id}">${textOf(task.description, 'Request')}</a>`,
-              tag(status.stage[0]!.toUpperCase() + status.stage.slice(1), STAGE_COLOURS[status.stage]),
+              stageTag(status.stage),
               status.whatNext,
             ]),
             { captionHidden: true },
@@ -138,7 +136,7 @@ export function personRoutes(deps: WebDeps) {
       const sent = request.query.sent === '1';
       const main = html`${sent ? confirmation('Request sent', html`Your reference is<br><strong>${reference}</strong>`) : html`<h1>Request ${reference}</h1>`}
       ${summaryList([
-        { key: 'Status', value: tag(status.stage[0]!.toUpperCase() + status.stage.slice(1), STAGE_COLOURS[status.stage]) },
+        { key: 'Status', value: stageTag(status.stage) },
         { key: 'What happens next', value: status.whatNext },
         { key: 'Sent', value: `${londonDate(textOf(task.authoredOn, task.meta.lastUpdated))} at ${londonTime(textOf(task.authoredOn, task.meta.lastUpdated))}` },
         { key: 'Request', value: textOf(task.description) },
@@ -290,7 +288,7 @@ function appointmentTable(appointments: readonly StoredResource[], csrf?: string
       const cells: (SafeHtml | string)[] = [
         `${londonDate(String(a.start))} at ${londonTime(String(a.start))}`,
         MODALITY_WORDS[modalityOf(a) ?? 'phone'] ?? '',
-        tag(a.status === 'booked' ? 'Booked' : a.status === 'cancelled' ? 'Cancelled' : a.status === 'noshow' ? 'Missed' : String(a.status), a.status === 'booked' ? 'green' : 'grey'),
+        appointmentTag(a.status),
       ];
       if (csrf !== undefined) {
         cells.push(

@@ -5,13 +5,12 @@
  * person's own (request-journey.ts), so the answers are the same data; the request records who
  * submitted it, the route and why.
  */
-import { RequestRoute } from '@kindred/care';
+import { RequestRoute, nameOf } from '@kindred/care';
 import { FhirError, NHS_NUMBER_SYSTEM, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html } from '../../pages/html.ts';
 import { button, radios, textInput } from '../components.ts';
 import type { FrontDoor } from '../web-layout.ts';
-import { personName } from '../person/person-routes.ts';
 import { createRequestJourney, type RequestSubject } from './request-journey.ts';
 import { fieldText, formOf, type WebDeps } from '../web-context.ts';
 
@@ -60,7 +59,7 @@ export function assistedRequestRoutes(deps: WebDeps, door: FrontDoor) {
         submittedBy: { reference: `Practitioner/${ctx.principal.practitioner}` },
         route: route === 'phone' ? RequestRoute.phone : route === 'in-person' ? RequestRoute.inPerson : RequestRoute.onlineAssisted,
         onBehalfReason: route === 'phone' ? 'Phoned the practice' : route === 'in-person' ? 'Came to the practice' : 'Helped by a volunteer',
-        personWord: personName(patient),
+        personWord: nameOf(patient) ?? 'the person',
       };
     };
 
@@ -81,7 +80,7 @@ export function assistedRequestRoutes(deps: WebDeps, door: FrontDoor) {
         found = (await ctx.record.search(parseSearchRequest('Patient', [...personSearch(q), ['_count', '10']], { handling: 'lenient' }))).matches;
         if (found.length === 0) errors.push({ field: 'q', message: 'No one you can see matches that name, NHS number or date of birth: check it and search again' });
       }
-      const people = found.map((p) => ({ value: p.id, text: personName(p), hint: `Born ${typeof p.birthDate === 'string' ? p.birthDate : 'unknown'}` }));
+      const people = found.map((p) => ({ value: p.id, text: nameOf(p) ?? 'Name not recorded', hint: `Born ${typeof p.birthDate === 'string' ? p.birthDate : 'unknown'}` }));
       const main = html`<h1>Make a request for someone</h1>
       <form action="${base}" method="get" novalidate>
         ${textInput({ id: 'q', label: 'Find the person', hint: 'Their name, NHS number or date of birth (for example 1948-03-21)', value: q, errors: errors, width: 20 })}

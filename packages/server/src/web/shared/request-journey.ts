@@ -266,8 +266,10 @@ export function createRequestJourney(deps: WebDeps, journey: RequestJourney) {
     if (step === Step.redFlags) {
       const redFlags = enabledItems(questionnaire, values).filter(isRedFlag);
       const unanswered = redFlags.filter((i) => !values.has(i.linkId)).map((i) => ({ field: i.linkId, message: `Select yes or no for "${i.text ?? i.linkId}"` }));
-      if (evaluateRedFlags(questionnaire, answers) === undefined && unanswered.length > 0) return renderQuestions(request, reply, subject, Step.redFlags, redFlags, fields, unanswered);
-      if (evaluateRedFlags(questionnaire, answers) === undefined) return renderQuestions(request, reply, subject, Step.details, detailItems(questionnaire, values), fields);
+      if (evaluateRedFlags(questionnaire, answers) === undefined) {
+        if (unanswered.length > 0) return renderQuestions(request, reply, subject, Step.redFlags, redFlags, fields, unanswered);
+        return renderQuestions(request, reply, subject, Step.details, detailItems(questionnaire, values), fields);
+      }
       // a yes: the exit is recorded (a stopped QuestionnaireResponse) by submitRequest
     }
     const outcome = await submitRequest(ctx.record, {

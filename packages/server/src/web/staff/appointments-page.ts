@@ -8,10 +8,11 @@
  */
 import { MODALITY_WORDS, type Modality } from '@kindred/care';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { backLink, button, form, radios, summaryList, table, tag, textInput, textarea, type FieldErrors, type TagColour } from '../components.ts';
+import { backLink, button, form, radios, summaryList, table, textInput, textarea, type FieldErrors } from '../components.ts';
 import { MODALITY_CHOICES } from './booking-page.ts';
 import { accessNeedsCallout, doneBanner, timeGroups, type TimeChoice } from './staff-components.ts';
 import { dateTimeText, dayText, linkTo, londonDate, timeText } from './staff-format.ts';
+import { appointmentTag } from '../shared/request-words.ts';
 
 export interface AppointmentLine {
   id: string;
@@ -41,16 +42,6 @@ export interface DayView {
   /** the date as typed, kept when it is not a date */
   typedDate?: string;
 }
-
-const STATUS: Readonly<Record<string, { text: string; colour: TagColour }>> = {
-  booked: { text: 'Booked', colour: 'blue' },
-  arrived: { text: 'Arrived', colour: 'green' },
-  fulfilled: { text: 'Seen', colour: 'green' },
-  noshow: { text: 'Did not attend', colour: 'red' },
-  cancelled: { text: 'Cancelled', colour: 'grey' },
-  pending: { text: 'Waiting to be confirmed', colour: 'yellow' },
-  proposed: { text: 'Proposed', colour: 'yellow' },
-};
 
 export const DAY_DONE: Readonly<Record<string, string>> = {
   cancelled: 'The appointment is cancelled and the time is free again. We have told the person.',
@@ -96,7 +87,7 @@ export function renderDayPage(view: DayView): SafeHtml {
     howCell(a),
     a.interpreters.length > 0 ? a.interpreters.join(', ') : 'None needed',
     a.with.length > 0 ? a.with.join(', ') : '',
-    tag(STATUS[a.status]?.text ?? a.status, STATUS[a.status]?.colour ?? 'grey'),
+    appointmentTag(a.status),
     actionsCell(a, view),
   ]);
   return html`<h1 class="nhsuk-heading-l">Appointments<span class="nhsuk-caption-l">${view.organisationName}, ${dayText(`${view.date}T12:00:00Z`)}</span></h1>

@@ -13,14 +13,9 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, form, insetText, select, table, tag, textInput, warningCallout, type FieldErrors } from '../components.ts';
 import { formatCalendarDate } from './people-format.ts';
 import type { PageContent } from './people-pages.ts';
+import { ROUTE_WORDS } from '../shared/request-words.ts';
 
-const ROUTE_WORDS: Readonly<Record<EquityRoute, string>> = {
-  'online-self': 'Online, by themself',
-  'online-assisted': 'Online, with help',
-  phone: 'Phone',
-  'in-person': 'In person',
-  unrecorded: 'Not recorded',
-};
+const EQUITY_ROUTE_WORDS: Readonly<Record<EquityRoute, string>> = { ...ROUTE_WORDS, unrecorded: 'Not recorded' };
 
 const OUTCOME_WORDS: Readonly<Record<EquityOutcome, string>> = {
   book: 'Booked an appointment',
@@ -127,7 +122,7 @@ function groupTable(caption: string, groups: readonly EquityGroup[]): SafeHtml {
     count(g.total),
     html`${percent(g.onlineSelfShare)}${g.flagged ? html` ${tag('Much lower', 'red')}` : html``}`,
   ]);
-  return table(caption, ['Group', ...routes.map((r) => ROUTE_WORDS[r]), 'All requests', 'Share online by themself'], rows);
+  return table(caption, ['Group', ...routes.map((r) => EQUITY_ROUTE_WORDS[r]), 'All requests', 'Share online by themself'], rows);
 }
 
 export interface EquityPageInput {
@@ -163,7 +158,7 @@ export function renderEquityPage(input: EquityPageInput): PageContent {
   }
   const period = `${formatCalendarDate(view.period.from.slice(0, 10))} to ${formatCalendarDate(view.period.to.slice(0, 10))}`;
   const flagged = view.groups.filter((g) => g.flagged);
-  const routeRows = EQUITY_ROUTES.filter((r) => r !== 'unrecorded' || view.byRoute.unrecorded > 0).map((r) => [ROUTE_WORDS[r], count(view.byRoute[r]), view.total === 0 ? '' : percent(view.byRoute[r] / view.total)]);
+  const routeRows = EQUITY_ROUTES.filter((r) => r !== 'unrecorded' || view.byRoute.unrecorded > 0).map((r) => [EQUITY_ROUTE_WORDS[r], count(view.byRoute[r]), view.total === 0 ? '' : percent(view.byRoute[r] / view.total)]);
   const outcomeRows = EQUITY_OUTCOMES.filter((o) => view.byOutcome[o] > 0 || o !== 'no-outcome').map((o) => [OUTCOME_WORDS[o], count(view.byOutcome[o])]);
   const sections = DIMENSIONS.map(({ dimension, heading, hint }) => {
     const groups = view.groups.filter((g) => g.dimension === dimension);

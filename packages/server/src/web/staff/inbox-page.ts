@@ -9,7 +9,8 @@
 import type { InboxCounts, InboxFilter, InboxRow } from '@kindred/care';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, form, select, table, tag } from '../components.ts';
-import { CATEGORY_WORDS, ROUTE_WORDS } from './request-facts.ts';
+import { CATEGORY_WORDS } from './request-facts.ts';
+import { routeWords } from '../shared/request-words.ts';
 import type { Choice } from './staff-colleagues.ts';
 import { pagination, personLine, tabLinks } from './staff-components.ts';
 import { nhsNumberText, shortDateTimeText } from './staff-format.ts';
@@ -51,7 +52,7 @@ function requestCell(row: InboxRow): SafeHtml {
     ...(row.urgent ? [tag('Urgent', 'red')] : []),
     ...(row.overdue ? [tag('Overdue', 'orange')] : []),
     ...(row.category !== undefined ? [tag(CATEGORY_WORDS[row.category] ?? row.category, 'blue')] : []),
-    ...(row.route !== undefined ? [tag(ROUTE_WORDS[row.route] ?? row.route, 'grey')] : []),
+    ...(row.route !== undefined ? [tag(routeWords(row.route), 'grey')] : []),
   ];
   return html`${tags.map((t) => html`${t} `)}${
     row.concerningAnswers.length > 0

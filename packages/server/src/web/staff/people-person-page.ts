@@ -4,7 +4,7 @@
  * requests, appointments and messages, each with its status. A part the role may not see says so.
  * Pure rendering: the PersonRecord (people-record.ts) in, the page out.
  */
-import { PREFERRED_MODALITY_EXTENSION, accessNeedsSummary, modalityOf, categoryOf, nameOf, requestStatusForPerson, routeOf, type AccessNeeds, type RequestStage } from '@kindred/care';
+import { PREFERRED_MODALITY_EXTENSION, accessNeedsSummary, modalityOf, categoryOf, nameOf, requestStatusForPerson, routeOf, type AccessNeeds } from '@kindred/care';
 import type { Resource, StoredResource } from '@kindred/fhir';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { backLink, summaryList, table, tag, type SummaryRow, type TagColour } from '../components.ts';
@@ -13,6 +13,7 @@ import { currentOf, homeAddress, listOf, personName, statusOf, templateWords, ty
 import type { CarerOfPerson, PersonRecord, RecordPart } from './people-record.ts';
 import { accessNeedsCallout, doneBanner } from './staff-components.ts';
 import { ageOn, firstNameOf, nhsNumberOf, shortDateTimeText } from './staff-format.ts';
+import { STAGE_TAG, appointmentStatusTag, routeWords } from '../shared/request-words.ts';
 
 const CARER_ACTION_WORDS: Readonly<Record<string, string>> = {
   'view-record': 'see their record',
@@ -77,17 +78,6 @@ function carersSection(carers: RecordPart<CarerOfPerson>, needs: AccessNeeds): S
   return table('Carers', ['Name', 'Relationship', 'Phone', 'What they may do'], rows, { captionHidden: true });
 }
 
-/** What the person sees of their request (requestStatusForPerson), as a tag. */
-const STAGE_TAG: Readonly<Record<RequestStage, { text: string; colour: TagColour }>> = {
-  received: { text: 'Received', colour: 'blue' },
-  triaged: { text: 'Being looked at', colour: 'yellow' },
-  booked: { text: 'Booked', colour: 'green' },
-  replied: { text: 'Replied', colour: 'green' },
-  closed: { text: 'Closed', colour: 'grey' },
-};
-
-const ROUTE_WORDS: Readonly<Record<string, string>> = { 'online-self': 'Online, by themself', 'online-assisted': 'Online, with help', phone: 'By phone', 'in-person': 'In person' };
-
 function requestsSection(requests: RecordPart<StoredResource>): SafeHtml {
   if (requests.hidden) return hiddenPart('their requests');
   if (requests.items.length === 0) return html`<p>No requests.</p>`;
@@ -98,25 +88,12 @@ function requestsSection(requests: RecordPart<StoredResource>): SafeHtml {
     return [
       html`<a href="/app/staff/requests/${task.id}">${typeof task.authoredOn === 'string' ? shortDateTimeText(task.authoredOn) : 'Date not recorded'}</a>`,
       category === 'admin' ? 'Admin' : category === 'medical' ? 'Medical' : '',
-      ROUTE_WORDS[routeOf(task) ?? ''] ?? 'Not recorded',
+      routeWords(routeOf(task)),
       html`${tag(stage.text, stage.colour)}${task.priority === 'urgent' ? html` ${tag('Urgent', 'red')}` : html``}${status.by !== undefined ? html`<br><span class="nhsuk-body-s">Reply by ${shortDateTimeText(status.by)}</span>` : html``}`,
     ];
   });
   return html`${table('Requests', ['Received', 'Type', 'How they asked', 'Status'], rows, { captionHidden: true })}${requests.more ? html`<p>Showing the latest ${requests.items.length}.</p>` : html``}`;
 }
-
-const APPOINTMENT_STATUS: Readonly<Record<string, { text: string; colour: TagColour }>> = {
-  proposed: { text: 'Offered', colour: 'purple' },
-  pending: { text: 'Offered', colour: 'purple' },
-  booked: { text: 'Booked', colour: 'blue' },
-  arrived: { text: 'Arrived', colour: 'green' },
-  fulfilled: { text: 'Attended', colour: 'green' },
-  cancelled: { text: 'Cancelled', colour: 'grey' },
-  noshow: { text: 'Did not attend', colour: 'orange' },
-  'checked-in': { text: 'Checked in', colour: 'green' },
-  waitlist: { text: 'Waiting list', colour: 'yellow' },
-  'entered-in-error': { text: 'Entered in error', colour: 'grey' },
-};
 
 const MODALITY_TEXT: Readonly<Record<string, string>> = { video: 'Video', phone: 'Phone', 'face-to-face': 'Face to face', 'home-visit': 'Home visit' };
 
@@ -137,7 +114,7 @@ function appointmentsSection(appointments: RecordPart<StoredResource>): SafeHtml
   if (appointments.hidden) return hiddenPart('their appointments');
   if (appointments.items.length === 0) return html`<p>No appointments.</p>`;
   const rows = appointments.items.map((a) => {
-    const status = APPOINTMENT_STATUS[statusOf(a)] ?? { text: statusOf(a), colour: 'grey' as const };
+    const status = appointmentStatusTag(statusOf(a));
     const modality = modalityOf(a);
     const preferred = preferredModalityOf(a);
     const interpreter = interpreterOf(a);

@@ -21,16 +21,6 @@ export const CONCERNING_ANSWER_EXTENSION = `${SD}concerning-answer`;
 /** on a question: the answer (value[x]) that makes a request urgent */
 export const URGENT_ANSWER_EXTENSION = `${SD}urgent-answer`;
 
-export const RequestRoute = { onlineSelf: 'online-self', onlineAssisted: 'online-assisted', phone: 'phone', inPerson: 'in-person' } as const;
-export type RequestRoute = (typeof RequestRoute)[keyof typeof RequestRoute];
-
-export const ROUTE_WORDS: Readonly<Record<string, string>> = {
-  'online-self': 'Online, by themselves',
-  'online-assisted': 'Online, with help',
-  phone: 'By phone',
-  'in-person': 'In person',
-};
-
 export const CATEGORY_WORDS: Readonly<Record<string, string>> = { medical: 'Medical', admin: 'Admin' };
 
 interface Extension {

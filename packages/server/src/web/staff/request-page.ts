@@ -11,7 +11,8 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import { backLink, button, form, insetText, select, summaryList, tag, textInput, textarea, type FieldErrors } from '../components.ts';
 import type { PersonSummary } from './request-data.ts';
 import type { Choice } from './staff-colleagues.ts';
-import { CATEGORY_WORDS, ROUTE_WORDS, type AnswerLine, type RequestFacts, type TriageNote } from './request-facts.ts';
+import { routeWords } from '../shared/request-words.ts';
+import { CATEGORY_WORDS, type AnswerLine, type RequestFacts, type TriageNote } from './request-facts.ts';
 import { accessNeedsCallout, doneBanner } from './staff-components.ts';
 import { dateTimeText, linkTo } from './staff-format.ts';
 
@@ -68,7 +69,7 @@ export function requestTitle(view: Pick<RequestPageView, 'person'>): string {
 function statusTags(facts: RequestFacts): SafeHtml {
   return html`<p class="nhsuk-body app-tags">${facts.urgent ? html`${tag('Urgent', 'red')} ` : html``}${facts.overdue ? html`${tag('Overdue', 'orange')} ` : html``}${
     facts.category !== undefined ? html`${tag(CATEGORY_WORDS[facts.category] ?? facts.category, 'blue')} ` : html``
-  }${facts.route !== undefined ? html`${tag(ROUTE_WORDS[facts.route] ?? facts.route, 'grey')} ` : html``}${facts.open ? html`` : tag('Closed', 'green')}</p>`;
+  }${facts.route !== undefined ? html`${tag(routeWords(facts.route), 'grey')} ` : html``}${facts.open ? html`` : tag('Closed', 'green')}</p>`;
 }
 
 function personCell(person: PersonSummary): SafeHtml {
@@ -214,7 +215,7 @@ ${statusTags(facts)}
 ${summaryList([
   { key: 'For', value: personCell(view.person) },
   { key: 'Filled in by', value: html`${view.submittedBy ?? 'Not recorded'}${facts.submittedForReason !== undefined ? html`<br>Why: ${facts.submittedForReason}` : html``}` },
-  { key: 'How it came', value: facts.route !== undefined ? (ROUTE_WORDS[facts.route] ?? facts.route) : 'Not recorded' },
+  { key: 'How it came', value: routeWords(facts.route) },
   { key: 'Received', value: facts.authoredOn !== undefined ? dateTimeText(facts.authoredOn) : 'Not recorded' },
   { key: 'Respond by', value: respondByCell(facts) },
   { key: 'What they see', value: facts.businessStatus ?? 'Received' },
