@@ -9,3 +9,5 @@ export * from './booking/index.ts';
 export * from './equity/index.ts';
 export * from './requests/index.ts';
 export * from './jobs/index.ts';
+export * from './monitoring/index.ts';
+export * from './video/index.ts';

@@ -1,0 +1,2 @@
+/** Remote monitoring (virtual wards, decision 0016): re-exports only. */
+export {};
