@@ -8,6 +8,7 @@ import type { MessageChannels, SlotLedger, ViewerRegistry } from '@kindred/care'
 import type { Repository } from '@kindred/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
+import type { VideoService } from '../video/video-service.ts';
 import type { FrontDoor, WebPageFrame, WebViewer } from './web-layout.ts';
 import type { WebSession } from './web-session.ts';
 
@@ -26,6 +27,8 @@ export interface WebDeps {
   channels: MessageChannels;
   ledger: SlotLedger;
   viewers: ViewerRegistry;
+  /** video consultations: links, waiting rooms, the clinician's actions (decision 0015) */
+  video: VideoService;
   contextOf(request: FastifyRequest): WebContext;
   /** the page in the signed-in frame (navigation of the person's front door) */
   render(request: FastifyRequest, frame: Omit<WebPageFrame, 'path'>): string;

@@ -23,6 +23,8 @@ import { personRoutes } from './person/person-routes.ts';
 import { assistedRequestRoutes } from './shared/assisted-request-routes.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
 import { volunteerRoutes } from './volunteer/volunteer-routes.ts';
+import { createVideoService } from '../video/video-service.ts';
+import { videoRoutes } from '../video/video-routes.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage, type WebPageFrame, type WebViewer } from './web-layout.ts';
 import { createWebSessions, safeReturnPath, type WebSession, type WebSessions } from './web-session.ts';
 import { parseForm, type WebDeps, type WebContext } from './web-context.ts';
@@ -70,7 +72,11 @@ export function webPlugin(settings: AppSettings) {
     // may read and update Slots and nothing else, and each change is in the audit trail.
     const ledger = storeSlotLedger(auditedRepository(scopedRepository(settings.store.repository, SCHEDULING_ACCESS), SCHEDULING_ACCESS, auditWriter));
     const viewers = createViewerRegistry({ ttlMs: 60_000 });
-    app.addHook('onClose', async () => auditWriter.flush());
+    const video = createVideoService({ settings, channels, auditWriter });
+    app.addHook('onClose', async () => {
+      video.close();
+      await auditWriter.flush();
+    });
 
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: WEB_FORM_LIMIT_BYTES }, (_request, body, done) => done(null, parseForm(body.toString())));
 
@@ -99,6 +105,7 @@ export function webPlugin(settings: AppSettings) {
       channels,
       ledger,
       viewers,
+      video,
       contextOf,
       render: (request, frame: Omit<WebPageFrame, 'path'>) => {
         const context = contextOf(request);
@@ -159,6 +166,9 @@ export function webPlugin(settings: AppSettings) {
       const next = await sessions.signOut(request, reply);
       return reply.header('Cache-Control', 'no-store').redirect(next, 303);
     });
+
+    // video links are opened by people without an account: outside the signed-in scope
+    await app.register(videoRoutes({ video, settings, send: deps.send }));
 
     await app.register(async (pages) => {
       // pages are text: compressed on the way out (a fast Brotli level; gzip for older browsers)
