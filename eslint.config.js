@@ -39,6 +39,16 @@ export default defineConfig(
     languageOptions: { sourceType: 'module', globals: nodeGlobals },
   },
   {
+    // the video consultation's browser client (no build step): browser globals only
+    files: ['packages/server/src/video/client/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'location', 'console', 'WebSocket', 'RTCPeerConnection', 'MediaStream', 'AudioContext', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, module: 'writable', require: 'readonly' } },
   },

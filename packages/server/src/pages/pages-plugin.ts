@@ -30,6 +30,16 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Referrer-Policy': 'same-origin',
 });
 
+/**
+ * Headers of a video call's pages (decision 0015): the same, except that the page may run
+ * Kindred's own script, open its WebSocket and show camera streams.
+ */
+export const CALL_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...PAGE_HEADERS,
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; media-src 'self' blob: mediastream:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+});
+
 export function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
   return reply.code(status).headers(PAGE_HEADERS).send(page);
 }
