@@ -29,9 +29,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, confirmation, form, radios, summaryList, table, textInput, type FieldErrors } from '../components.ts';
 import { renderAccessNeedsFields } from '../shared/access-needs-form.ts';
+import { readingsRoutes } from './readings-routes.ts';
 import { appointmentTag, stageTag } from '../shared/request-words.ts';
 import { createRequestJourney, type RequestSubject } from '../shared/request-journey.ts';
 import { fieldText, formOf, textOf, type WebContext, type WebDeps } from '../web-context.ts';
+import { videoJoinPanel, videoPersonJoinRoute } from '../video/video-person-join.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -171,12 +173,15 @@ export function personRoutes(deps: WebDeps) {
         }),
       );
       return html`<h1>Appointments</h1>
+      ${videoJoinPanel(appointments, ctx.viewer.csrf, Date.now())}
       ${offers.length > 0 ? html`<h2>Times offered to you</h2>${offerForms}` : html``}
       <h2>Coming appointments</h2>
       ${upcoming.length === 0 ? html`<p>No appointments booked.</p>` : appointmentTable(upcoming, ctx.viewer.csrf)}
       <h2>Past and cancelled</h2>
       ${appointments.filter((a) => !upcoming.includes(a)).length === 0 ? html`<p>None.</p>` : appointmentTable(appointments.filter((a) => !upcoming.includes(a)))}`;
     };
+
+    await app.register(videoPersonJoinRoute(deps));
 
     app.post<{ Params: { id: string } }>('/app/person/offers/:id', async (request, reply) => {
       deps.checkCsrf(request);
@@ -212,6 +217,8 @@ export function personRoutes(deps: WebDeps) {
       await cancelAppointment(ctx.record, deps.ledger, request.params.id, reason, by);
       return reply.redirect('/app/person/appointments', 303);
     });
+
+    await app.register(readingsRoutes(deps));
 
     app.get('/app/person/messages', async (request, reply) => {
       const ctx = deps.contextOf(request);

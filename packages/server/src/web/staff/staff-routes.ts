@@ -17,6 +17,8 @@ import { messagesRoutes } from './messages-routes.ts';
 import { offerRoutes } from './offer-routes.ts';
 import { peopleRoutes } from './people-routes.ts';
 import { requestRoutes } from './request-routes.ts';
+import { wardRoutes } from '../ward/ward-routes.ts';
+import { videoStaffRoutes } from '../video/video-staff-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
   return async function staffPages(app: FastifyInstance): Promise<void> {
@@ -34,5 +36,7 @@ export function staffRoutes(deps: WebDeps) {
     await app.register(peopleRoutes(deps));
     await app.register(equityRoutes(deps));
     await app.register(messagesRoutes(deps));
+    await app.register(wardRoutes(deps));
+    await app.register(videoStaffRoutes(deps));
   };
 }
