@@ -139,7 +139,7 @@ export const NEWS2_RESPONSE = {
 
 /** Chart 3: high ≥7; medium 5–6; low-medium a score of 3 in any single parameter (total under 5); else low. */
 export function news2Band(parameters: News2Parameters): { band: News2Band; response: string; total: number } {
-  const scores = Object.values(parameters);
+  const scores: number[] = [parameters.respiratoryRate, parameters.spo2, parameters.airOrOxygen, parameters.systolic, parameters.pulse, parameters.consciousness, parameters.temperature];
   const total = scores.reduce((sum, s) => sum + s, 0);
   if (total >= 7) return { band: News2Band.high, response: NEWS2_RESPONSE.high, total };
   if (total >= 5) return { band: News2Band.medium, response: NEWS2_RESPONSE.medium, total };

@@ -9,7 +9,7 @@
  * Pure: values in, colours and plain-English reasons out. Nothing here reads the record.
  */
 import { FhirError } from '@kindred/fhir';
-import { Measure, PeriodUnit, RagColour, type ColourReason, type MeasurePlan, type MonitoringPlan, type News2Result, type ReadingValues, type Thresholds } from './monitoring-api.ts';
+import { Measure, RagColour, type ColourReason, type PeriodUnit, type MeasurePlan, type MonitoringPlan, type News2Result, type ReadingValues, type Thresholds } from './monitoring-api.ts';
 
 /**
  * Kindred's starting limits for SpO2 scale 1 and adults; a clinician changes them per person when
@@ -76,7 +76,9 @@ export function valueText(measure: Measure, value: number): string {
       return `${value} breaths a minute`;
     case Measure.weight:
       return `${value} kg`;
-    default:
+    case Measure.consciousness:
+    case Measure.onOxygen:
+    case Measure.symptomsWorse:
       return value >= 1 ? 'yes' : 'no';
   }
 }
