@@ -44,7 +44,7 @@ export default defineConfig(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'navigator', 'location', 'console', 'WebSocket', 'RTCPeerConnection', 'MediaStream', 'AudioContext', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'navigator', 'location', 'console', 'WebSocket', 'RTCPeerConnection', 'MediaStream', 'AudioContext', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'fetch', 'DOMParser', 'FormData', 'URLSearchParams'].map((name) => [name, 'readonly']),
       ),
     },
   },

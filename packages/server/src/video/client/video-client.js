@@ -448,6 +448,59 @@ function clinicWatch(root) {
   setInterval(reload, 15000);
 }
 
+/** The sections of the page with these ids, taken from another rendering of it. */
+function replaceSections(htmlText, force) {
+  const fresh = new DOMParser().parseFromString(htmlText, 'text/html');
+  for (const section of document.querySelectorAll('[data-module="app-live-section"][id]')) {
+    const replacement = fresh.getElementById(section.id);
+    // never under someone's fingers, unless it answers their own form
+    if (!replacement || (!force && section.contains(document.activeElement))) continue;
+    const node = document.importNode(replacement, true);
+    if (section.hasAttribute('data-timer')) node.setAttribute('data-timer', 'on');
+    section.replaceWith(node);
+    liveSection(node);
+  }
+}
+
+/**
+ * A part of the clinician's consultation screen kept up to date while the call runs (who is
+ * waiting to be admitted) and whose forms post without leaving the page, so the call goes on.
+ * Without a running call, the forms post and the page reloads as usual.
+ */
+function liveSection(root) {
+  root.setAttribute('data-live', 'on');
+  if (!document.querySelector('[data-module="app-video-call"]')) return;
+  for (const formElement of root.querySelectorAll('form[method="post"]')) {
+    formElement.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const buttonElement = formElement.querySelector('button[type="submit"]');
+      if (buttonElement) buttonElement.disabled = true;
+      try {
+        const answer = await fetch(formElement.action, { method: 'POST', body: new URLSearchParams(new FormData(formElement)), credentials: 'same-origin' });
+        replaceSections(await answer.text(), true);
+      } catch {
+        formElement.submit();
+      }
+    });
+  }
+  const every = Number(root.getAttribute('data-refresh') || '0');
+  if (every > 0 && !root.hasAttribute('data-timer')) {
+    root.setAttribute('data-timer', 'on');
+    const id = root.id;
+    const timer = setInterval(async () => {
+      const current = document.getElementById(id);
+      if (!current) return clearInterval(timer);
+      try {
+        const answer = await fetch(location.href, { credentials: 'same-origin' });
+        if (answer.ok) replaceSections(await answer.text(), false);
+      } catch {
+        // the next round tries again
+      }
+    }, every * 1000);
+  }
+}
+
 start('app-device-check', deviceCheck);
 start('app-video-call', videoCall);
 start('app-clinic-watch', clinicWatch);
+start('app-live-section', liveSection);

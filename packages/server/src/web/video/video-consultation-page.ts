@@ -41,20 +41,23 @@ function participantsSection(v: ConsultationPageView): SafeHtml {
   const rows = entry.participants.filter((p) => p.role !== 'clinician');
   const admitForm = (participantId: string | undefined, name: string) =>
     form(`${path}/admit`, v.csrf, [back, participantId !== undefined ? html`<input type="hidden" name="participantId" value="${participantId}">` : html``, button(`Admit ${name}`)]);
-  return html`<h2>People in this consultation</h2>
+  return html`<section id="participants" data-module="app-live-section" data-refresh="5" aria-labelledby="participants-heading">
+  <h2 id="participants-heading">People in this consultation</h2>
   <ul class="nhsuk-list app-video-participants">
     ${rows.length === 0 ? html`<li>${entry.patientName} has not opened their link yet.</li>` : html``}
     ${rows.map(
       (p) => html`<li data-participant="${p.participantId}"><strong>${p.displayName}</strong> ${tag(CALL_STATUS_WORDS[p.status].text, CALL_STATUS_WORDS[p.status].colour)} ${p.connected ? 'connected' : 'not connected'}
       ${p.status === 'waiting' || p.status === 'on-hold' ? admitForm(p.role === 'patient' ? undefined : p.participantId, p.displayName) : html``}</li>`,
     )}
-  </ul>`;
+  </ul>
+</section>`;
 }
 
 function inviteSection(v: ConsultationPageView): SafeHtml {
   const path = consultationPath(v.view.entry.appointmentId);
   const errors = v.errors;
-  return html`<h2>Invite someone to join</h2>
+  return html`<section id="invite" data-module="app-live-section" aria-labelledby="invite-heading">
+  <h2 id="invite-heading">Invite someone to join</h2>
   ${v.invited !== undefined
     ? warningCallout(
         `Link for ${v.invited.displayName}`,
@@ -72,7 +75,8 @@ function inviteSection(v: ConsultationPageView): SafeHtml {
       textInput({ id: 'inviteEmail', label: 'Email address to send the link to (optional)', type: 'email', autocomplete: 'off', value: v.typed?.inviteEmail ?? '', ...(errors ? { errors } : {}) }),
       button('Make a link', { secondary: true }),
     ])}</div>
-  </details>`;
+  </details>
+</section>`;
 }
 
 function callPart(v: ConsultationPageView): SafeHtml {
