@@ -5,7 +5,7 @@ import { defaultTemplates, placeholdersOf, renderTemplate } from './message-temp
 describe('message templates', () => {
   it('has the template set the issue asks for, each with a standard SMS or email and well-formed variants', () => {
     const names = new Set(defaultTemplates.templates.map((t) => t.name));
-    expect([...names].sort()).toEqual(['appointment-confirmation', 'appointment-reminder', 'monitoring-reading-received', 'monitoring-red-alert', 'password-reset', 'reply', 'request-received']);
+    expect([...names].sort()).toEqual(['appointment-confirmation', 'appointment-reminder', 'monitoring-reading-received', 'monitoring-red-alert', 'password-reset', 'reply', 'request-received', 'video-appointment-confirmation', 'video-appointment-reminder', 'video-invite', 'video-left-waiting-room']);
     for (const t of defaultTemplates.templates) {
       expect(Object.values(SendChannel)).toContain(t.channel);
       expect(Object.values(TemplateVariant)).toContain(t.variant);
