@@ -46,7 +46,7 @@ function participantsSection(v: ConsultationPageView): SafeHtml {
   <ul class="nhsuk-list app-video-participants">
     ${rows.length === 0 ? html`<li>${entry.patientName} has not opened their link yet.</li>` : html``}
     ${rows.map(
-      (p) => html`<li data-participant="${p.participantId}"><strong>${p.displayName}</strong> ${tag(CALL_STATUS_WORDS[p.status].text, CALL_STATUS_WORDS[p.status].colour)} ${p.connected ? 'connected' : 'not connected'}
+      (p) => html`<li data-participant="${p.participantId}" data-role="${p.role}"><strong>${p.displayName}</strong> ${tag(CALL_STATUS_WORDS[p.status].text, CALL_STATUS_WORDS[p.status].colour)} ${p.connected ? 'connected' : 'not connected'}
       ${p.status === 'waiting' || p.status === 'on-hold' ? admitForm(p.role === 'patient' ? undefined : p.participantId, p.displayName) : html``}</li>`,
     )}
   </ul>
