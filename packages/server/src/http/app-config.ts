@@ -48,6 +48,11 @@ export interface AppConfig {
   messageChannels?: MessageChannels;
   /** demo mode: the home page lists the demo area's accounts (kindred serve --demo) */
   demo?: boolean;
+  /**
+   * GOV.UK Notify's received text messages callback (POST /hooks/notify/received-text, decision
+   * 0016): the bearer token Notify sends (at least 16 characters). Absent: the callback is off.
+   */
+  receivedText?: { token: string };
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -70,6 +75,7 @@ export interface AppSettings {
   readonly signIn: SignInSettings | undefined;
   readonly messageChannels: MessageChannels | undefined;
   readonly demo: boolean;
+  readonly receivedText: { readonly token: string } | undefined;
 }
 
 function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
@@ -83,6 +89,14 @@ function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`publicBaseUrl must be an http or https url, not ${JSON.stringify(publicBaseUrl)}`);
   const site = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   return site.endsWith('/fhir') ? site : `${site}/fhir`;
+}
+
+function receivedTextOf(config: AppConfig['receivedText']): AppSettings['receivedText'] {
+  if (config === undefined) return undefined;
+  if (typeof config.token !== 'string' || config.token.length < 16 || /\s/.test(config.token)) {
+    throw new Error('the received text callback token must be at least 16 characters with no spaces (the bearer token set in Notify’s callback settings)');
+  }
+  return Object.freeze({ token: config.token });
 }
 
 export function settingsOf(config: AppConfig): AppSettings {
@@ -102,6 +116,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
     messageChannels: config.messageChannels,
     demo: config.demo ?? false,
+    receivedText: receivedTextOf(config.receivedText),
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });
 }

@@ -17,6 +17,8 @@ import { asClientError } from './http-errors.ts';
 import { loggablePath } from '../oidc/log-redaction.ts';
 import { withSignIn } from '../oidc/with-sign-in.ts';
 import { webPlugin } from '../web/web-plugin.ts';
+import { receivedTextHook } from '../hooks/received-text-hook.ts';
+import { outboxChannels } from '@kindred/care';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -81,6 +83,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(healthRoutes(settings));
   await app.register(pagesPlugin(settings));
   await app.register(webPlugin(settings));
+  if (settings.receivedText !== undefined) await app.register(receivedTextHook(settings, settings.receivedText, settings.messageChannels ?? outboxChannels(settings.store.outbox)));
   await app.ready();
   return app;
 }

@@ -164,6 +164,7 @@ ${doneBanner(options.saved === true ? 'Their access needs are saved.' : undefine
 <h2>Access needs</h2>
 ${needsCallout(person.patient, name, person)}
 <p><a href="/app/staff/people/${id}/needs">Change their access needs<span class="nhsuk-u-visually-hidden"> for ${name}</span></a></p>
+<p><a href="/app/staff/people/${id}/virtual-ward">Enrol in a virtual ward<span class="nhsuk-u-visually-hidden">: ${name}</span></a></p>
 <h2>Contact details</h2>
 ${summaryList(contactRows(person.patient, options.now))}
 <h2>Carers</h2>
