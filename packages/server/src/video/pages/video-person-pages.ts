@@ -15,14 +15,14 @@ import { button, errorSummary, form, insetText, radios, type FieldErrors } from 
 import { fieldText, formOf } from '../../web/web-context.ts';
 import { dayText, timeText } from '../../web/staff/staff-format.ts';
 import type { VideoRouteDeps } from '../video-routes.ts';
-import { PrivacyAnswer, type JoinDetails, type VideoPass } from '../video-service.ts';
+import type { JoinDetails, PrivacyAnswer, VideoPass } from '../video-service.ts';
 import { callSection, deviceCheckSection, videoAssets, VIDEO_CLIENT_PATH, VIDEO_STYLES_PATH, waitingStatusSection, withNoScriptRefresh } from './video-call-markup.ts';
 
-const PRIVACY_ITEMS = [
-  { value: PrivacyAnswer.yes, text: 'Yes' },
-  { value: PrivacyAnswer.no, text: 'No' },
-  { value: PrivacyAnswer.notSure, text: 'I’m not sure' },
-] as const;
+const PRIVACY_ITEMS: readonly { value: PrivacyAnswer; text: string }[] = [
+  { value: 'yes', text: 'Yes' },
+  { value: 'no', text: 'No' },
+  { value: 'not-sure', text: 'I’m not sure' },
+];
 
 const isPrivacyAnswer = (value: string): value is PrivacyAnswer => PRIVACY_ITEMS.some((item) => item.value === value);
 
