@@ -1,7 +1,209 @@
-/** The ward's dashboard: placeholder, filled in next. */
+/**
+ * The ward's dashboard (decision 0016): one row per person on the ward whom the caller may see,
+ * red first, then amber, then green, and within a colour the longest since a reading first. Each
+ * row: the latest value of each planned measure with its colour, the latest NEWS2, missed
+ * readings, open alerts, and the last 7 days of each measure for small charts.
+ *
+ * The person's current colour is their newest reading set's (a late, older set does not change
+ * it), made amber by a missed reading and red by an alert no one has closed.
+ *
+ * Reads only, through the caller's access-checked repository (the ward's name through
+ * `options.wards` where the caller may not read the ward itself, see enrolment.ts).
+ */
+import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
-import type { WardDashboard } from './monitoring-api.ts';
+import { nameOf } from '../access-needs/index.ts';
+import { TASK_CODE_SYSTEM } from '../requests/request-vocabulary.ts';
+import {
+  Measure,
+  RagColour,
+  type ColourReason,
+  type DashboardRow,
+  type LatestValue,
+  type MeasureSeries,
+  type MonitoringPlan,
+  type News2Band,
+  type ReadingValues,
+  type SeriesPoint,
+  type VirtualWard,
+  type WardDashboard,
+} from './monitoring-api.ts';
+import { readVirtualWard, type WardOptions } from './enrolment.ts';
+import { monitoringPlanOf } from './monitoring-plan.ts';
+import { CARE_PLAN_CATEGORY_SYSTEM, CONSCIOUSNESS_WORDS, MEASURES, REMOTE_MONITORING, VIRTUAL_WARD_ALERT } from './monitoring-vocabulary.ts';
+import { effectiveOf, isNews2, setIdOf, valuesOfObservation } from './reading-observations.ts';
+import { comparableValues, missedMeasures, news2Reasons, thresholdColour, valueText, worstColour } from './thresholds.ts';
 
-export async function wardDashboard(_repository: Repository, _wardId: string, _now: number): Promise<WardDashboard> {
-  throw new Error('not yet');
+const DAY = 86_400_000;
+const COLOUR_ORDER: Readonly<Record<RagColour, number>> = { red: 0, amber: 1, green: 2 };
+export const NEWS2_CAUTION = 'NEWS2 was made for hospital wards. Scores from readings taken at home support clinical judgement; they do not replace it.';
+
+function displayOf(measure: Measure, values: ReadingValues): { value: number | string | boolean; display: string } {
+  switch (measure) {
+    case Measure.bloodPressure:
+      return { value: values.bloodPressure!.systolic, display: `${values.bloodPressure!.systolic}/${values.bloodPressure!.diastolic} mmHg` };
+    case Measure.consciousness:
+      return { value: values.consciousness!, display: CONSCIOUSNESS_WORDS[values.consciousness!] };
+    case Measure.onOxygen:
+      return { value: values.onOxygen!, display: values.onOxygen! ? 'yes' : 'no' };
+    case Measure.symptomsWorse:
+      return { value: values.symptomsWorse!, display: values.symptomsWorse! ? 'yes' : 'no' };
+    case Measure.spo2:
+    case Measure.pulse:
+    case Measure.temperature:
+    case Measure.respiratoryRate:
+    case Measure.weight: {
+      const n = comparableValues(values)[measure]!;
+      return { value: n, display: valueText(measure, n) };
+    }
+  }
+}
+
+function news2Of(o: StoredResource): { score: number; band: News2Band; takenAt: string } | undefined {
+  const band = (o.interpretation as { coding?: { code?: string }[] }[] | undefined)?.[0]?.coding?.[0]?.code as News2Band | undefined;
+  return typeof o.valueInteger === 'number' && band !== undefined ? { score: o.valueInteger, band, takenAt: effectiveOf(o) } : undefined;
+}
+
+/** One person's row, from their plan, their readings of the last 7 days (newest first) and open alerts. */
+export function dashboardRow(plan: MonitoringPlan, patient: StoredResource | undefined, readings: readonly StoredResource[], alerts: readonly StoredResource[], now: number): DashboardRow {
+  const thresholds = Object.fromEntries(plan.measures.map((m) => [m.measure, m.thresholds]));
+  const vitals = readings.filter((o) => !isNews2(o));
+  const latest: LatestValue[] = [];
+  const lastTaken: Partial<Record<Measure, string>> = {};
+  const series: MeasureSeries[] = [];
+  for (const m of plan.measures) {
+    const ofMeasure = vitals.flatMap((o) => {
+      const read = valuesOfObservation(o);
+      return read?.measure === m.measure ? [{ o, values: read.values }] : [];
+    });
+    const colourOf = (values: ReadingValues) => {
+      const n = comparableValues(values)[m.measure];
+      return n === undefined ? { colour: RagColour.green } : thresholdColour(m.measure, n, thresholds[m.measure] ?? {});
+    };
+    const newest = ofMeasure[0];
+    if (newest !== undefined) {
+      lastTaken[m.measure] = effectiveOf(newest.o);
+      const { colour, reason } = colourOf(newest.values);
+      latest.push({ measure: m.measure, ...displayOf(m.measure, newest.values), takenAt: effectiveOf(newest.o), colour, ...(reason !== undefined ? { reason: reason.text } : {}) });
+    }
+    const points: SeriesPoint[] = ofMeasure
+      .flatMap(({ o, values }) => {
+        const n = comparableValues(values)[m.measure];
+        if (n === undefined) return [];
+        return [{ at: effectiveOf(o), value: n, ...(values.bloodPressure !== undefined ? { value2: values.bloodPressure.diastolic } : {}), colour: colourOf(values).colour }];
+      })
+      .reverse();
+    series.push({ measure: m.measure, unit: MEASURES[m.measure].unit?.text ?? '', points });
+  }
+
+  // the newest set decides the current colour: its values against the thresholds, and its NEWS2
+  const newestSet = vitals[0] !== undefined ? setIdOf(vitals[0]) : undefined;
+  const reasons: ColourReason[] = [];
+  for (const o of readings.filter((r) => newestSet !== undefined && setIdOf(r) === newestSet)) {
+    if (isNews2(o)) {
+      const score = news2Of(o);
+      if (score !== undefined) reasons.push(...news2Reasons({ total: score.score, band: score.band, parameters: news2Parameters(o), response: '' }));
+      continue;
+    }
+    const read = valuesOfObservation(o);
+    const n = read !== undefined ? comparableValues(read.values)[read.measure] : undefined;
+    if (read === undefined || n === undefined) continue;
+    const { reason } = thresholdColour(read.measure, n, thresholds[read.measure] ?? {});
+    if (reason !== undefined) reasons.push(reason);
+  }
+  const missed = missedMeasures(plan, lastTaken, now);
+  for (const measure of missed) reasons.push({ colour: 'amber', measure, text: `No ${MEASURES[measure].label.toLowerCase()} reading when one was due` });
+  if (alerts.length > 0) reasons.push({ colour: 'red', text: 'An alert is open: nobody has yet recorded acting on it' });
+  reasons.sort((a, b) => COLOUR_ORDER[a.colour] - COLOUR_ORDER[b.colour]);
+
+  const news2Reading = readings.find(isNews2);
+  const news2 = news2Reading !== undefined ? news2Of(news2Reading) : undefined;
+  const lastReadingAt = vitals[0] !== undefined ? effectiveOf(vitals[0]) : undefined;
+  return {
+    patientId: plan.patientId,
+    name: (patient !== undefined ? nameOf(patient) : undefined) ?? 'Name not known',
+    colour: worstColour(reasons.map((r) => r.colour)),
+    reasons,
+    ...(lastReadingAt !== undefined ? { lastReadingAt } : {}),
+    latest,
+    ...(news2 !== undefined ? { news2 } : {}),
+    missed,
+    openAlerts: alerts,
+    series,
+    carePlanId: plan.carePlan.id,
+  };
+}
+
+function news2Parameters(o: StoredResource) {
+  const components = (o.component as { code?: { coding?: { code?: string }[] }; valueInteger?: number }[] | undefined) ?? [];
+  const p = (code: string) => components.find((c) => c.code?.coding?.[0]?.code === code)?.valueInteger ?? 0;
+  return { respiratoryRate: p('respiratoryRate'), spo2: p('spo2'), airOrOxygen: p('airOrOxygen'), systolic: p('systolic'), pulse: p('pulse'), consciousness: p('consciousness'), temperature: p('temperature') };
+}
+
+async function wardOrFallback(repository: Repository, wardId: string, plans: readonly StoredResource[]): Promise<VirtualWard> {
+  try {
+    return await readVirtualWard(repository, wardId);
+  } catch (error) {
+    if (!isFhirError(error) || error.errorName !== 'NOT_FOUND') throw error;
+    // the caller may not read the ward itself: its name as the plans give it
+    const display = (plans[0]?.careTeam as { display?: string }[] | undefined)?.[0]?.display;
+    const careTeam = { resourceType: 'CareTeam', id: wardId, meta: { versionId: '0', lastUpdated: new Date(0).toISOString() }, name: display ?? 'Virtual ward' } as StoredResource;
+    return { id: wardId, name: display ?? 'Virtual ward', careTeam };
+  }
+}
+
+export async function wardDashboard(repository: Repository, wardId: string, now: number, options: WardOptions = {}): Promise<WardDashboard> {
+  const page = await repository.search(
+    parseSearchRequest(
+      'CarePlan',
+      [
+        ['care-team', `CareTeam/${wardId}`],
+        ['category', `${CARE_PLAN_CATEGORY_SYSTEM}|${REMOTE_MONITORING}`],
+        ['status', 'active'],
+        ['_include', 'CarePlan:patient'],
+        ['_count', '1000'],
+      ],
+      { handling: 'strict' },
+    ),
+  );
+  const ward = await wardOrFallback(options.wards ?? repository, wardId, page.matches);
+  const patients = new Map(page.included.filter((r) => r.resourceType === 'Patient').map((p) => [p.id, p]));
+  const since = new Date(now - 7 * DAY).toISOString();
+  const rows = await Promise.all(
+    page.matches.map(async (carePlan) => {
+      const plan = monitoringPlanOf(carePlan);
+      const [readings, alerts] = await Promise.all([
+        repository.search(
+          parseSearchRequest(
+            'Observation',
+            [
+              ['patient', `Patient/${plan.patientId}`],
+              ['date', `ge${since}`],
+              ['date', `le${new Date(now).toISOString()}`],
+              ['_sort', '-date'],
+              ['_count', '1000'],
+            ],
+            { handling: 'strict' },
+          ),
+        ),
+        repository.search(
+          parseSearchRequest(
+            'Task',
+            [
+              ['patient', `Patient/${plan.patientId}`],
+              ['code', `${TASK_CODE_SYSTEM}|${VIRTUAL_WARD_ALERT}`],
+              ['status', 'requested,received,accepted,ready,in-progress,on-hold'],
+              ['_count', '20'],
+            ],
+            { handling: 'strict' },
+          ),
+        ),
+      ]);
+      const ofPlan = readings.matches.filter((o) => (o.basedOn as { reference?: string }[] | undefined)?.some((b) => b.reference === `CarePlan/${carePlan.id}`) === true);
+      return dashboardRow(plan, patients.get(plan.patientId), ofPlan, alerts.matches, now);
+    }),
+  );
+  const sinceLast = (row: DashboardRow) => (row.lastReadingAt !== undefined ? Date.parse(row.lastReadingAt) : Number.NEGATIVE_INFINITY);
+  rows.sort((a, b) => COLOUR_ORDER[a.colour] - COLOUR_ORDER[b.colour] || sinceLast(a) - sinceLast(b) || a.name.localeCompare(b.name, 'en-GB'));
+  return { ward, rows, caution: NEWS2_CAUTION };
 }
