@@ -125,7 +125,11 @@ export async function dischargeFromVirtualWard(repository: Repository, input: Di
     const [plan] = await activePlans(tx, input.patientId, input.wardId);
     if (plan === undefined) throw new FhirError('NOT_FOUND', 'This person is not on that virtual ward, so there is nothing to discharge them from.', { expression: ['wardId'] });
     const end = new Date(input.now).toISOString();
-    const note = { authorReference: { ...input.dischargedBy }, time: end, text: `Discharged from the virtual ward${input.reason !== undefined && input.reason.trim() !== '' ? `: ${input.reason.trim()}` : ''}.` };
+    // Annotation.author may be a Practitioner, Patient, RelatedPerson or Organization; a role is written as words
+    const author = /^(Practitioner|Patient|RelatedPerson|Organization)\//.test(input.dischargedBy.reference)
+      ? { authorReference: { ...input.dischargedBy } }
+      : { authorString: input.dischargedBy.display ?? input.dischargedBy.reference };
+    const note = { ...author, time: end, text: `Discharged from the virtual ward${input.reason !== undefined && input.reason.trim() !== '' ? `: ${input.reason.trim()}` : ''}.` };
     const carePlan = await tx.update({
       ...plan,
       status: 'completed',

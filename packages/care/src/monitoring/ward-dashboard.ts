@@ -112,7 +112,7 @@ export function dashboardRow(plan: MonitoringPlan, patient: StoredResource | und
     if (reason !== undefined) reasons.push(reason);
   }
   const missed = missedMeasures(plan, lastTaken, now);
-  for (const measure of missed) reasons.push({ colour: 'amber', measure, text: `No ${MEASURES[measure].label.toLowerCase()} reading when one was due` });
+  for (const measure of missed) reasons.push({ colour: 'amber', measure, text: `${MEASURES[measure].label}: no reading when one was due` });
   if (alerts.length > 0) reasons.push({ colour: 'red', text: 'An alert is open: nobody has yet recorded acting on it' });
   reasons.sort((a, b) => COLOUR_ORDER[a.colour] - COLOUR_ORDER[b.colour]);
 
