@@ -317,6 +317,27 @@ for (const backend of backends) {
       expect(await search(alice, 'Observation', [['patient', 'Patient/dave']])).toEqual([]);
     });
 
+    it('NEWS2 of 5 or more is red on its own: the alert points to the score (scale 2, home oxygen from the plan)', async () => {
+      const south = await repositoryOf(store, 'otherGpClinician');
+      const values: ReadingValues = { respiratoryRate: 22, spo2: 90, bloodPressure: { systolic: 105, diastolic: 70 }, pulse: 95, consciousness: 'A', temperature: 37 };
+      const result = await recordReadings(south, deps, { patientId: 'carol', takenAt: at(12), receivedAt: at(12), values, source: 'staff-phone', enteredBy: { reference: 'PractitionerRole/dr-south-role' } });
+      // RR 22 → 2; SpO2 90 on scale 2 with oxygen → 0; oxygen (home oxygen) → 2; systolic 105 → 1; pulse 95 → 1; A → 0; 37.0 → 0. Total 6.
+      expect(result.news2Score).toMatchObject({ total: 6, band: 'medium', parameters: { spo2: 0, airOrOxygen: 2 } });
+      expect(result.colour).toBe('red');
+      expect(result.alertTask).toMatchObject({ focus: { reference: `Observation/${result.news2?.id}` } });
+      expect((result.alertTask?.reasonCode as { text: string }).text).toBe('Red reading: NEWS2 score 6 (medium risk): 5 or more needs action now.');
+    });
+
+    it('when the person cannot be sent the message, the alert still stands and says so', async () => {
+      const refusing: MonitoringDeps = { ...deps, channels: { ...deps.channels, description: 'a refusing channel', sendSms: () => Promise.reject(new Error('the number is not in service')) } };
+      const result = await recordReadings(wardStaff, refusing, { patientId: 'dave', takenAt: at(12), receivedAt: at(12), values: { spo2: 85 }, source: 'staff-phone', enteredBy: WARD_NURSE });
+      expect(result).toMatchObject({ colour: 'red', alertCreated: true });
+      expect(result.message).toBeUndefined();
+      expect((result.alertTask?.note as { text: string }[]).map((n) => n.text)).toEqual(['The person could not be sent the "what to do now" message: the number is not in service']);
+      const [communication] = await search(store.repository, 'Communication', [['recipient', 'Patient/dave']]);
+      expect(communication).toMatchObject({ status: 'not-done' });
+    });
+
     it('discharge ends the plan and the episode; texts are then not recorded', async () => {
       const { carePlan, episodeOfCare } = await dischargeFromVirtualWard(wardStaff, { patientId: 'alice', wardId: WARD_ID, dischargedBy: WARD_NURSE, now: NOW + 24 * 3_600_000, reason: 'Recovered' });
       expect(carePlan).toMatchObject({ status: 'completed', period: { start: at(0), end: at(24) }, note: [{ text: 'Discharged from the virtual ward: Recovered.' }] });

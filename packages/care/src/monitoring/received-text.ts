@@ -23,7 +23,7 @@ import { DEFAULT_RESPONSE_MINUTES, MonitoringTemplate } from './ward-alert.ts';
 
 /** The narrowest scopes Kindred's monitoring needs when no person is signed in. */
 export const MONITORING_SCOPES =
-  'system/Patient.rs system/CareTeam.rs system/Organization.rs system/EpisodeOfCare.rs system/CarePlan.rs system/Observation.crs system/Task.crus system/Communication.crus';
+  'system/Patient.rs system/CareTeam.rs system/EpisodeOfCare.rs system/CarePlan.rs system/Observation.crs system/Task.crus system/Communication.crus';
 
 /** Who writes alert Tasks and messages and handles received texts: Kindred's monitoring (audited like anyone). */
 export const MONITORING_ACCESS: AccessContext = Object.freeze({

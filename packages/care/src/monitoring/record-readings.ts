@@ -8,7 +8,7 @@
  * alert. A late set (taken more than one period before it arrived, or older than the latest
  * reading) is stored and scored; its red alert says it is late and when it was taken.
  */
-import { FhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
+import { FhirError, isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { RagColour, type MonitoringDeps, type MonitoringPlan, type News2Result, type ReadingSetInput, type ReadingValues, type RecordedReadings } from './monitoring-api.ts';
 import { activeMonitoringPlan, readVirtualWard } from './enrolment.ts';
@@ -94,7 +94,12 @@ export async function recordReadings(repository: Repository, deps: MonitoringDep
   const inSet = plan.measures.filter((m) => measuresIn(input.values).includes(m.measure)).map((m) => m.periodMs);
   const periods = inSet.length > 0 ? inSet : plan.measures.map((m) => m.periodMs);
   const periodMs = periods.length > 0 ? Math.min(...periods) : 24 * HOUR;
-  const [latest] = await readingsBetween(repository, input.patientId, 0, receivedAt + HOUR);
+  const [latest] = await search(repository, 'Observation', [
+    ['patient', `Patient/${input.patientId}`],
+    ['category', 'vital-signs'],
+    ['_sort', '-date'],
+    ['_count', '1'],
+  ]);
   const late = receivedAt - takenAt > periodMs || (latest !== undefined && Date.parse(effectiveOf(latest)) > takenAt);
   const context: ObservationContext = { input, setId, carePlanId: plan.carePlan.id, late };
 
@@ -153,7 +158,11 @@ async function alert(
   reasons: RecordedReadings['reasons'],
   focus: StoredResource,
 ): Promise<Pick<RecordedReadings, 'alertTask' | 'alertCreated' | 'message'>> {
-  const ward = await readVirtualWard(deps.system, plan.wardId);
+  // the alert must be made even if the ward cannot be read (closed since): it is still owned by the ward
+  const ward = await readVirtualWard(deps.system, plan.wardId).catch((error: unknown) => {
+    if (isFhirError(error) && error.errorName === 'NOT_FOUND') return { id: plan.wardId, name: 'the virtual ward', careTeam: plan.carePlan };
+    throw error;
+  });
   const patient = await deps.system.read('Patient', input.patientId);
   const alertInput: AlertInput = {
     plan,
