@@ -7,6 +7,7 @@ import type { MessageChannels } from '@kindred/care';
 import type { Store } from '@kindred/store';
 import type { OperationRoute } from '../fhir-rest/fhir-request.ts';
 import { signInSettingsOf, type SignInConfig, type SignInSettings } from '../oidc/sign-in-settings.ts';
+import type { IceServer } from '../video/video-protocol.ts';
 
 export interface AppConfig {
   /** the record and its database */
@@ -48,6 +49,8 @@ export interface AppConfig {
   messageChannels?: MessageChannels;
   /** demo mode: the home page lists the demo area's accounts (kindred serve --demo) */
   demo?: boolean;
+  /** video consultations (decision 0015): the STUN/TURN servers browsers use; none means host candidates only (a local network) */
+  video?: { iceServers?: IceServer[] };
   /**
    * GOV.UK Notify's received text messages callback (POST /hooks/notify/received-text, decision
    * 0016): the bearer token Notify sends (at least 16 characters). Absent: the callback is off.
@@ -75,6 +78,7 @@ export interface AppSettings {
   readonly signIn: SignInSettings | undefined;
   readonly messageChannels: MessageChannels | undefined;
   readonly demo: boolean;
+  readonly video: { readonly iceServers: readonly IceServer[] };
   readonly receivedText: { readonly token: string } | undefined;
 }
 
@@ -99,6 +103,24 @@ function receivedTextOf(config: AppConfig['receivedText']): AppSettings['receive
   return Object.freeze({ token: config.token });
 }
 
+/** Each ICE server as RTCIceServer takes it: stun:, turn: or turns: urls; TURN needs a username and credential. */
+export function checkIceServers(value: unknown): IceServer[] {
+  if (!Array.isArray(value)) throw new Error('video.iceServers must be a list of ICE servers, e.g. [{"urls":"stun:stun.example.org"}]');
+  return value.map((server: unknown, index) => {
+    const where = `video.iceServers[${index}]`;
+    if (typeof server !== 'object' || server === null || Array.isArray(server)) throw new Error(`${where} must be an object with "urls"`);
+    const { urls, username, credential } = server as Record<string, unknown>;
+    const list = typeof urls === 'string' ? [urls] : Array.isArray(urls) ? urls : undefined;
+    if (list === undefined || list.length === 0 || !list.every((u) => typeof u === 'string' && /^(stun|turns?):[^\s]+$/.test(u))) {
+      throw new Error(`${where}.urls must be a stun:, turn: or turns: url or a list of them (got ${JSON.stringify(urls)})`);
+    }
+    const turn = list.some((u) => /^turns?:/.test(u as string));
+    if (turn && (typeof username !== 'string' || typeof credential !== 'string')) throw new Error(`${where} is a TURN server: give its "username" and "credential"`);
+    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) throw new Error(`${where}: "username" and "credential" must be text`);
+    return { urls: typeof urls === 'string' ? urls : [...(list as string[])], ...(typeof username === 'string' ? { username } : {}), ...(typeof credential === 'string' ? { credential } : {}) };
+  });
+}
+
 export function settingsOf(config: AppConfig): AppSettings {
   const bodyLimitBytes = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   if (!Number.isSafeInteger(bodyLimitBytes) || bodyLimitBytes < 1) throw new Error(`bodyLimitBytes must be a whole number of bytes, at least 1 (got ${bodyLimitBytes})`);
@@ -116,6 +138,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
     messageChannels: config.messageChannels,
     demo: config.demo ?? false,
+    video: Object.freeze({ iceServers: Object.freeze(checkIceServers(config.video?.iceServers ?? [])) }),
     receivedText: receivedTextOf(config.receivedText),
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });

@@ -8,7 +8,7 @@ import type { MessageChannels, SlotLedger, ViewerRegistry } from '@kindred/care'
 import type { Repository } from '@kindred/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
-import type { VideoService } from '../video/video-service.ts';
+import type { VideoService } from '../video/video-service-types.ts';
 import type { FrontDoor, WebPageFrame, WebViewer } from './web-layout.ts';
 import type { WebSession } from './web-session.ts';
 

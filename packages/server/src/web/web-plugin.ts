@@ -25,6 +25,7 @@ import { staffRoutes } from './staff/staff-routes.ts';
 import { volunteerRoutes } from './volunteer/volunteer-routes.ts';
 import { createVideoService } from '../video/video-service.ts';
 import { videoRoutes } from '../video/video-routes.ts';
+import { videoPersonPages } from '../video/pages/video-person-pages.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage, type WebPageFrame, type WebViewer } from './web-layout.ts';
 import { createWebSessions, safeReturnPath, type WebSession, type WebSessions } from './web-session.ts';
 import { parseForm, type WebDeps, type WebContext } from './web-context.ts';
@@ -72,7 +73,7 @@ export function webPlugin(settings: AppSettings) {
     // may read and update Slots and nothing else, and each change is in the audit trail.
     const ledger = storeSlotLedger(auditedRepository(scopedRepository(settings.store.repository, SCHEDULING_ACCESS), SCHEDULING_ACCESS, auditWriter));
     const viewers = createViewerRegistry({ ttlMs: 60_000 });
-    const video = createVideoService({ settings, channels, auditWriter });
+    const video = createVideoService({ settings, channels, auditWriter, csrfKey: secrets.csrfKey, onProblem: (what, error) => app.log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, `video: ${what} failed`) });
     app.addHook('onClose', async () => {
       video.close();
       await auditWriter.flush();
@@ -168,7 +169,17 @@ export function webPlugin(settings: AppSettings) {
     });
 
     // video links are opened by people without an account: outside the signed-in scope
-    await app.register(videoRoutes({ video, settings, send: deps.send }));
+    const videoDeps = {
+      video,
+      settings,
+      send: (reply: FastifyReply, status: number, page: string) => deps.send(reply, status, page),
+      staffContext: async (request: FastifyRequest, reply: FastifyReply) => {
+        const signedIn = await sessions.current(request, reply);
+        return signedIn === undefined ? undefined : buildContext(signedIn.session, signedIn.access);
+      },
+    };
+    await app.register(videoRoutes(videoDeps));
+    await app.register(videoPersonPages(videoDeps));
 
     await app.register(async (pages) => {
       // pages are text: compressed on the way out (a fast Brotli level; gzip for older browsers)

@@ -7,7 +7,7 @@
  *
  * Sign-in itself is tested by the sign-in and browser tests; here the pages' own behaviour is.
  */
-import { accessibleRecord, createTokenService, defaultAccessPolicy, type AccessContext, type AccessPolicy } from '@kindred/access';
+import { accessibleRecord, createAuditWriter, createTokenService, defaultAccessPolicy, type AccessContext, type AccessPolicy } from '@kindred/access';
 import { WHO, accessOf, type Who } from '@kindred/access/testing';
 import { createViewerRegistry, outboxChannels, storeSlotLedger, type ViewerRegistry } from '@kindred/care';
 import { isFhirError } from '@kindred/fhir';
@@ -19,6 +19,7 @@ import { sendPage } from '../../pages/pages-plugin.ts';
 import { FrontDoor, renderPublicWebPage, renderWebPage } from '../web-layout.ts';
 import { frontDoorOf } from '../web-plugin.ts';
 import { parseForm, type WebContext, type WebDeps } from '../web-context.ts';
+import { createVideoService } from '../../video/video-service.ts';
 import { staffRoutes } from './staff-routes.ts';
 
 export const TEST_CSRF = 'test-csrf-token';
@@ -63,6 +64,7 @@ export async function staffTestApp(store: Store, options: StaffTestOptions = {})
     channels: outboxChannels(store.outbox),
     ledger: storeSlotLedger(store.repository),
     viewers,
+    video: createVideoService({ settings, channels: outboxChannels(store.outbox), auditWriter: createAuditWriter(store.audit) }),
     contextOf,
     render: (request, frame) => renderWebPage(contextOf(request).viewer, { ...frame, path: request.url.split('?')[0] ?? '/app' }),
     send: (reply, status, page) => sendPage(reply, status, page),
