@@ -338,6 +338,14 @@ for (const backend of backends) {
       expect(communication).toMatchObject({ status: 'not-done' });
     });
 
+    it('the same set sent twice at the same moment is stored once', async () => {
+      const before = await observationsOf('dave');
+      const send = () => recordReadings(wardStaff, deps, { patientId: 'dave', takenAt: at(13), receivedAt: at(13), values: { spo2: 96, weight: 70.1 }, source: 'staff-phone', enteredBy: WARD_NURSE });
+      const results = await Promise.all([send(), send()]);
+      expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
+      expect(await observationsOf('dave')).toHaveLength(before.length + 2);
+    });
+
     it('discharge ends the plan and the episode; texts are then not recorded', async () => {
       const { carePlan, episodeOfCare } = await dischargeFromVirtualWard(wardStaff, { patientId: 'alice', wardId: WARD_ID, dischargedBy: WARD_NURSE, now: NOW + 24 * 3_600_000, reason: 'Recovered' });
       expect(carePlan).toMatchObject({ status: 'completed', period: { start: at(0), end: at(24) }, note: [{ text: 'Discharged from the virtual ward: Recovered.' }] });

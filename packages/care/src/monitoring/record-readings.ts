@@ -16,7 +16,7 @@ import { scoreNews2 } from './news2.ts';
 import { checkReadingValues, effectiveOf, isNews2, measuresIn, news2Observation, readingObservations, readingSetId, valuesOfObservation, type ObservationContext } from './reading-observations.ts';
 import { readingColour } from './thresholds.ts';
 import { alertForSetExists, raiseAlert, sendRedAlertMessage, type AlertInput } from './ward-alert.ts';
-import { READING_SET_SYSTEM } from './monitoring-vocabulary.ts';
+import { LATE_READING_EXTENSION, READING_SET_SYSTEM } from './monitoring-vocabulary.ts';
 
 const HOUR = 3_600_000;
 
@@ -78,18 +78,7 @@ export async function recordReadings(repository: Repository, deps: MonitoringDep
 
   // the same set again: nothing new, no second alert
   const existing = await search(repository, 'Observation', [['identifier', `${READING_SET_SYSTEM}|${setId}`], ['_count', '50']]);
-  if (existing.length > 0) {
-    const news2 = existing.find(isNews2);
-    const score = news2 !== undefined ? news2FromStored(news2) : undefined;
-    const { colour, reasons } = readingColour(thresholds, input.values, score);
-    const late = existing.some((o) => (o.extension as { url?: string }[] | undefined)?.some((e) => e.url?.endsWith('/late-reading')) === true);
-    const result: RecordedReadings = { observations: existing.filter((o) => !isNews2(o)), ...(news2 !== undefined ? { news2 } : {}), ...(score !== undefined ? { news2Score: score } : {}), colour, reasons, duplicate: true, late };
-    // an alert that failed to be made the first time is made now, never a second one
-    if (colour === RagColour.red && !(await alertForSetExists(deps.system, setId))) {
-      return { ...result, ...(await alert(deps, plan, input, setId, late, reasons, news2 ?? result.observations[0]!)) };
-    }
-    return result;
-  }
+  if (existing.length > 0) return asDuplicate(deps, plan, input, setId, existing);
 
   const inSet = plan.measures.filter((m) => measuresIn(input.values).includes(m.measure)).map((m) => m.periodMs);
   const periods = inSet.length > 0 ? inSet : plan.measures.map((m) => m.periodMs);
@@ -105,12 +94,21 @@ export async function recordReadings(repository: Repository, deps: MonitoringDep
 
   const recent = (await readingsBetween(repository, input.patientId, takenAt - HOUR, takenAt)).filter((o) => !isNews2(o));
   const stored = await repository.transaction(async (tx) => {
-    const observations: StoredResource[] = [];
-    for (const observation of readingObservations(context)) observations.push((await tx.create(observation)).resource);
+    const [first, ...others] = readingObservations(context);
+    // conditional on the set's first value (the store locks on the condition): the same set sent twice at once is stored once
+    const firstCode = (first!.code as { coding: { system: string; code: string }[] }).coding[0]!;
+    const condition = parseSearchRequest('Observation', [['identifier', `${READING_SET_SYSTEM}|${setId}`], ['code', `${firstCode.system}|${firstCode.code}`]], { handling: 'strict' });
+    const written = await tx.create(first!, { ifNoneExist: condition });
+    if (!written.created) return undefined;
+    const observations: StoredResource[] = [written.resource];
+    for (const observation of others) observations.push((await tx.create(observation)).resource);
     const made = news2From(plan, input.values, recent, observations);
     const news2 = made !== undefined ? (await tx.create(news2Observation(context, made.score, made.from))).resource : undefined;
     return { observations, news2, score: made?.score };
   });
+  if (stored === undefined) {
+    return asDuplicate(deps, plan, input, setId, await search(repository, 'Observation', [['identifier', `${READING_SET_SYSTEM}|${setId}`], ['_count', '50']]));
+  }
   const { colour, reasons } = readingColour(thresholds, input.values, stored.score);
   const result: RecordedReadings = {
     observations: stored.observations,
@@ -124,6 +122,20 @@ export async function recordReadings(repository: Repository, deps: MonitoringDep
   if (colour !== RagColour.red) return result;
   const focus = stored.news2 !== undefined && stored.score !== undefined && stored.score.total >= 5 ? stored.news2 : redReading(stored.observations, reasons) ?? stored.news2 ?? stored.observations[0]!;
   return { ...result, ...(await alert(deps, plan, input, setId, late, reasons, focus)) };
+}
+
+async function asDuplicate(deps: MonitoringDeps, plan: MonitoringPlan, input: ReadingSetInput, setId: string, existing: readonly StoredResource[]): Promise<RecordedReadings> {
+  const news2 = existing.find(isNews2);
+  const score = news2 !== undefined ? news2FromStored(news2) : undefined;
+  const { colour, reasons } = readingColour(thresholdsOf(plan), input.values, score);
+  const late = existing.some((o) => (o.extension as { url?: string }[] | undefined)?.some((e) => e.url === LATE_READING_EXTENSION) === true);
+  const observations = existing.filter((o) => !isNews2(o));
+  const result: RecordedReadings = { observations, ...(news2 !== undefined ? { news2 } : {}), ...(score !== undefined ? { news2Score: score } : {}), colour, reasons, duplicate: true, late };
+  // an alert that failed to be made the first time is made now, never a second one
+  if (colour === RagColour.red && !(await alertForSetExists(deps.system, setId))) {
+    return { ...result, ...(await alert(deps, plan, input, setId, late, reasons, news2 ?? observations[0]!)) };
+  }
+  return result;
 }
 
 function redReading(observations: readonly StoredResource[], reasons: RecordedReadings['reasons']): StoredResource | undefined {
