@@ -3,7 +3,7 @@
  * built from one config, the HTTP-free FHIR router it is made of, and Bulk Data $export.
  */
 export { buildApp } from './http/build-app.ts';
-export { DEFAULT_BODY_LIMIT_BYTES, type AppConfig } from './http/app-config.ts';
+export { DEFAULT_BODY_LIMIT_BYTES, checkIceServers, type AppConfig } from './http/app-config.ts';
 export type { SignInConfig } from './oidc/sign-in-settings.ts';
 export { createLaunch, type LaunchContext } from './oidc/smart-launch.ts';
 export { passwordResetLink } from './oidc/password-reset-routes.ts';

@@ -9,7 +9,7 @@ import { notifyChannels, type MessageChannels } from '@kindred/care';
 import { readFileSync } from 'node:fs';
 import type { Store } from '@kindred/store';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, startBulkExportWorker, startCareJobs, type SignInConfig } from '@kindred/server';
+import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, checkIceServers, startBulkExportWorker, startCareJobs, type SignInConfig } from '@kindred/server';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 import { createDemoArea } from '../demo/index.ts';
@@ -30,7 +30,8 @@ export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--b
   Kindred behind a load balancer (sign-in rate limits and the audit trail count by address).
   --demo (what \`npm start\` uses) fills an empty store with the demo area first (300 people, or
   --demo-people N; their deprivation from the IMD file given with --imd or KINDRED_IMD_FILE, or the
-  copy beside the project when there is one) and lists the demo accounts on the home page.`;
+  copy beside the project when there is one) and lists the demo accounts on the home page.
+  KINDRED_ICE_SERVERS (a JSON list of STUN/TURN servers) is what video consultations' browsers use.`;
 
 /** Where the published IMD LSOA file is looked for when none is given: the copy beside the project, when there is one. */
 const IMD_BESIDE_PROJECT = '../shared/data/imd/imd2025_england_lsoa21_rank_decile.csv';
@@ -80,6 +81,27 @@ export function notifyChannelsOf(env: NodeJS.ProcessEnv): MessageChannels | unde
     return notifyChannels({ apiKey, templateIds, ...(env.KINDRED_NOTIFY_BASE_URL ? { baseUrl: env.KINDRED_NOTIFY_BASE_URL } : {}) });
   } catch (error) {
     throw new UsageError(`GOV.UK Notify is not set up right: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The STUN/TURN servers for video consultations (decision 0015), from KINDRED_ICE_SERVERS: a JSON
+ * list of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}].
+ * Without it, browsers use their host candidates (enough on a local network).
+ */
+export function iceServersOf(env: NodeJS.ProcessEnv): { video: { iceServers: ReturnType<typeof checkIceServers> } } | Record<string, never> {
+  const text = env.KINDRED_ICE_SERVERS;
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`KINDRED_ICE_SERVERS must be JSON, a list such as [{"urls":"stun:stun.example.org"}]: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return { video: { iceServers: checkIceServers(value) } };
+  } catch (error) {
+    throw new UsageError(`KINDRED_ICE_SERVERS: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -186,6 +208,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     ...(values['base-url'] !== undefined ? { publicBaseUrl: values['base-url'] } : {}),
     trustProxy: values['trust-proxy'] === true || process.env.KINDRED_TRUST_PROXY === '1',
     demo,
+    ...iceServersOf(process.env),
     ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });
