@@ -21,6 +21,7 @@ import { socialCare } from './demo-outcomes.ts';
 import { makeHistory } from './demo-requests.ts';
 import { createSlotBook } from './demo-schedules.ts';
 import { dayNumber } from './demo-time.ts';
+import { addVirtualWard } from './demo-virtual-ward.ts';
 
 /** Set once the demo area is complete: its seed, size and date. */
 export const DEMO_AREA_SETTING = 'demo-area';
@@ -177,6 +178,11 @@ export async function createDemoArea(store: Store, options: DemoOptions): Promis
   if (rejected.length > 0) {
     throw new FhirError('UNPROCESSABLE', `The demo area made ${rejected.length} resource(s) the record refused, for example ${rejected.slice(0, 3).join('; ')}.`);
   }
+
+  // the virtual ward goes in through the monitoring service (plans, readings, NEWS2, alerts), so it is counted from the record
+  const beforeWard = await store.repository.countByType();
+  await addVirtualWard(store, { nowMs, seed: options.seed });
+  for (const [type, n] of Object.entries(await store.repository.countByType())) if (n !== (beforeWard[type] ?? 0)) byType[type] = (byType[type] ?? 0) + n - (beforeWard[type] ?? 0);
 
   // The accounts and then the flag: a run that stops before the end leaves no flag, and says so when run again.
   const accounts = existing !== undefined ? existing.accounts : await createDemoAccounts(store.identity, store.outbox, accountPeople(chosen));

@@ -6,16 +6,14 @@
  *
  * Pure rendering: views in, pages out.
  */
-import { RagColour, type Measure } from '@kindred/care';
+import { RagColour, colourAdvice, type Measure, type VirtualWard } from '@kindred/care';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { button, confirmation, form, insetText, warningCallout, type FieldError } from '../components.ts';
 import { readingFields } from '../ward/readings-form.ts';
 import type { FormFields } from '../web-context.ts';
 
-export interface ReadingsWard {
-  name: string;
-  phone?: string;
-}
+/** The ward as the pages name it (its name and phone number). */
+export type ReadingsWard = VirtualWard;
 
 export interface ReadingsFormView {
   /** "you", or the person's name when a carer sends them */
@@ -56,20 +54,14 @@ export interface ReadingsResultView {
   responseMinutes: number;
 }
 
-/** What to do now, by colour: the same advice as the message the person is sent. */
+/** What to do now, by colour: the monitoring service's own words, as in the message the person is sent. */
 export function adviceFor(colour: RagColour, ward: ReadingsWard, responseMinutes: number): SafeHtml {
+  const advice = colourAdvice(colour, ward, responseMinutes);
   if (colour === RagColour.red) {
-    // the same words as the text message the person is sent (template monitoring-red-alert)
-    return html`<p>Your readings need checking now. The ${ward.name} team will call you within ${responseMinutes} minutes. Keep your phone with you.</p>
-<p><strong>If you feel very unwell or find it hard to breathe, call 999 now.</strong></p>
-<p>If nobody has called in ${responseMinutes} minutes, ${ward.phone !== undefined ? `phone ${ward.phone}` : `phone the ${ward.name} team`}.</p>`;
+    return html`<p>${advice}</p>
+<p>Keep your phone with you. If nobody has called in ${responseMinutes} minutes, ${ward.phone !== undefined ? `phone ${ward.phone}` : `phone the ${ward.name} team`}.</p>`;
   }
-  if (colour === RagColour.amber) {
-    return html`<p>Some readings are outside what your plan expects. ${ward.name} will look at them today and may phone you.</p>
-<p>If you feel worse, ${callWard(ward)}. Call 999 if you feel very unwell.</p>`;
-  }
-  return html`<p>Your readings are within the limits of your plan. Send your next readings at the usual time.</p>
-<p>If you feel worse before then, ${callWard(ward)}.</p>`;
+  return html`<p>${advice}</p>${colour === RagColour.green ? html`<p>If you feel worse before then, ${callWard(ward)}. Call 999 if you feel very unwell.</p>` : html`<p>Call 999 if you feel very unwell.</p>`}`;
 }
 
 const COLOUR_WORDS: Readonly<Record<RagColour, string>> = { red: 'red', amber: 'amber', green: 'green' };

@@ -9,7 +9,7 @@
  * context. The ward's name and phone number are read with that context too (a person may not
  * read the ward's CareTeam, which is not about them).
  */
-import { activeMonitoringPlan, nameOf, RagColour, recordReadings, ReadingSource, type MonitoringDeps } from '@kindred/care';
+import { DEFAULT_RESPONSE_MINUTES, activeMonitoringPlan, nameOf, readVirtualWard, RagColour, recordReadings, ReadingSource, type MonitoringDeps } from '@kindred/care';
 import { FhirError, isFhirError, type StoredResource } from '@kindred/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { monitoringDepsFor } from '../../hooks/monitoring-system.ts';
@@ -18,7 +18,6 @@ import { formOf, type WebContext, type WebDeps } from '../web-context.ts';
 import { renderCarerCannotSend, renderNoPlan, renderReadingsForm, renderReadingsResult, type Page, type ReadingsWard } from './readings-page.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const DEFAULT_RESPONSE_MINUTES = 30;
 const sentQuery = { type: 'object', properties: { colour: { type: 'string', enum: Object.values(RagColour) }, duplicate: { type: 'string', maxLength: 1 } } } as const;
 
 interface Subject {
@@ -42,16 +41,8 @@ async function subjectOf(ctx: WebContext): Promise<Subject> {
   return { patient, self: false, by: { reference: `RelatedPerson/${principal.relatedPerson}` } };
 }
 
-async function wardOf(monitoring: MonitoringDeps, wardId: string): Promise<ReadingsWard> {
-  try {
-    const team = await monitoring.system.read('CareTeam', wardId);
-    const phone = ((team.telecom as { system?: string; value?: string }[] | undefined) ?? []).find((t) => t.system === 'phone' && typeof t.value === 'string')?.value;
-    return { name: typeof team.name === 'string' ? team.name : 'The virtual ward team', ...(phone !== undefined ? { phone } : {}) };
-  } catch (error) {
-    if (isFhirError(error) && error.status < 500) return { name: 'The virtual ward team' };
-    throw error;
-  }
-}
+/** The ward's name and phone number, read as Kindred's monitoring (a person may not read the ward's CareTeam). */
+const wardOf = (monitoring: MonitoringDeps, wardId: string): Promise<ReadingsWard> => readVirtualWard(monitoring.system, wardId);
 
 export function readingsRoutes(deps: WebDeps) {
   return async function readingsPages(app: FastifyInstance): Promise<void> {

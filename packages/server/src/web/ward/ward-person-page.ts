@@ -7,7 +7,7 @@
  *
  * Pure rendering: the view in, the page out.
  */
-import { MEASURES, RagColour, type Measure, type MonitoringPlan, type Thresholds } from '@kindred/care';
+import { MEASURES, NEWS2_CAUTION, RagColour, type Measure, type MonitoringPlan, type Thresholds } from '@kindred/care';
 import type { StoredResource } from '@kindred/fhir';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { backLink, button, form, insetText, table, tag, textarea, type FieldError } from '../components.ts';
@@ -17,7 +17,7 @@ import { shortDateTimeText } from '../staff/staff-format.ts';
 import { readingFields } from './readings-form.ts';
 import { trendChart } from './ward-chart.ts';
 import type { ReadingSetView } from './ward-readings.ts';
-import { CHARTED, MEASURE_ORDER, MEASURE_WORDS, NEWS2_CAUTION, SOURCE_WORDS, ragTag } from './ward-words.ts';
+import { CHARTED, MEASURE_ORDER, MEASURE_WORDS, SOURCE_WORDS, ragTag } from './ward-words.ts';
 
 export const WardPersonDone = { readings: 'readings', called: 'called', enrolled: 'enrolled' } as const;
 export type WardPersonDone = (typeof WardPersonDone)[keyof typeof WardPersonDone];

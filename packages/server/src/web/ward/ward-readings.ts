@@ -2,28 +2,22 @@
  * A person's readings as the virtual ward's pages show them: their vital-signs Observations
  * (decision 0016) grouped into reading sets by the set's identifier, newest first, each value with
  * its colour against the plan's thresholds, how it arrived (web, SMS, phone) and whether it came
- * late; and the NEWS2 made from each set. Also the ward's open alert Tasks for the person.
+ * late; and the NEWS2 made from each set.
  *
  * Reads through the record it is given (the signed-in person's, access-checked and audited); a role
  * that may not see Observations gets the record's refusal. Never writes.
  */
 import {
-  BP_DIASTOLIC,
-  DEFAULT_THRESHOLDS,
-  BP_SYSTOLIC,
   LATE_READING_EXTENSION,
   MEASURES,
-  Measure,
   NEWS2_CODE,
-  ON_OXYGEN_EXTENSION,
   READING_METHOD_SYSTEM,
   READING_SET_SYSTEM,
   RagColour,
   ReadingSource,
-  TASK_CODE_SYSTEM,
-  THRESHOLDS_EXTENSION,
-  VIRTUAL_WARD_ALERT,
   thresholdColour,
+  valuesOfObservation,
+  type Measure,
   type MonitoringPlan,
   type Thresholds,
 } from '@kindred/care';
@@ -53,69 +47,34 @@ export interface ReadingSetView {
 }
 
 type Coding = { system?: string; code?: string };
-type Extension = { url?: string; valueBoolean?: boolean; valueString?: string; valueDateTime?: string };
+type Extension = { url?: string; valueBoolean?: boolean };
 
 const codesOf = (concept: unknown): Coding[] => ((concept as { coding?: Coding[] } | undefined)?.coding ?? []);
-const MEASURE_BY_CODE = new Map<string, Measure>(Object.entries(MEASURES).map(([measure, def]) => [`${def.code.system}|${def.code.code}`, measure as Measure]));
-
-function measureOf(observation: StoredResource): Measure | undefined {
-  for (const c of codesOf(observation.code)) {
-    const found = MEASURE_BY_CODE.get(`${c.system ?? ''}|${c.code ?? ''}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 const isNews2 = (observation: StoredResource): boolean => codesOf(observation.code).some((c) => c.system === NEWS2_CODE.system && c.code === NEWS2_CODE.code);
-
-function quantityOf(value: unknown): number | undefined {
+const quantityOf = (value: unknown): number | undefined => {
   const n = (value as { value?: unknown } | undefined)?.value;
   return typeof n === 'number' ? n : undefined;
-}
-
-function componentValue(observation: StoredResource, code: string): number | undefined {
-  const components = (observation.component as { code?: unknown; valueQuantity?: unknown }[] | undefined) ?? [];
-  return quantityOf(components.find((c) => codesOf(c.code).some((x) => x.code === code))?.valueQuantity);
-}
-
-function booleanOf(observation: StoredResource): boolean | undefined {
-  if (typeof observation.valueBoolean === 'boolean') return observation.valueBoolean;
-  const extension = ((observation.extension as Extension[] | undefined) ?? []).find((e) => e.url === ON_OXYGEN_EXTENSION);
-  return extension?.valueBoolean;
-}
-
-function answerOf(observation: StoredResource): string | undefined {
-  const coded = codesOf(observation.valueCodeableConcept)[0]?.code;
-  if (coded !== undefined) return coded;
-  return typeof observation.valueString === 'string' ? observation.valueString : undefined;
-}
-
+};
 const textOf = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-/** One Observation's value as the pages show it, coloured against the plan's thresholds. */
+/**
+ * One Observation's value as the pages show it, coloured against the plan's thresholds. Yes/no
+ * answers and ACVPU are compared as 1 and 0, as the thresholds do (yes, or anything but Alert, is 1).
+ */
 export function valueView(observation: StoredResource, thresholds: Readonly<Partial<Record<Measure, Thresholds>>>): ReadingValueView | undefined {
-  const measure = measureOf(observation);
-  if (measure === undefined) return undefined;
+  const read = valuesOfObservation(observation);
+  if (read === undefined) return undefined;
+  const { measure, values } = read;
   const limits = thresholds[measure];
   const coloured = (n: number): RagColour => (limits === undefined ? RagColour.green : thresholdColour(measure, n, limits).colour);
-  if (measure === Measure.bloodPressure) {
-    const systolic = componentValue(observation, BP_SYSTOLIC.code);
-    const diastolic = componentValue(observation, BP_DIASTOLIC.code);
-    if (systolic === undefined) return undefined;
-    return { measure, number: systolic, text: diastolic !== undefined ? `${systolic}/${diastolic}` : String(systolic), colour: coloured(systolic) };
+  if (values.bloodPressure !== undefined) {
+    const { systolic, diastolic } = values.bloodPressure;
+    return { measure, number: systolic, text: `${systolic}/${diastolic}`, colour: coloured(systolic) };
   }
-  // yes/no and ACVPU are compared as 1 and 0, as the thresholds do (yes, or anything but Alert, is 1)
-  if (measure === Measure.onOxygen || measure === Measure.symptomsWorse) {
-    const yes = booleanOf(observation);
-    if (yes === undefined) return undefined;
-    return { measure, text: yes ? 'Yes' : 'No', colour: coloured(yes ? 1 : 0) };
-  }
-  if (measure === Measure.consciousness) {
-    const answer = answerOf(observation);
-    if (answer === undefined) return undefined;
-    return { measure, text: answer, colour: coloured(answer === 'A' ? 0 : 1) };
-  }
-  const value = quantityOf(observation.valueQuantity);
+  const yes = values.onOxygen ?? values.symptomsWorse;
+  if (yes !== undefined) return { measure, text: yes ? 'Yes' : 'No', colour: coloured(yes ? 1 : 0) };
+  if (values.consciousness !== undefined) return { measure, text: values.consciousness, colour: coloured(values.consciousness === 'A' ? 0 : 1) };
+  const value = values.spo2 ?? values.pulse ?? values.temperature ?? values.respiratoryRate ?? values.weight;
   if (value === undefined) return undefined;
   return { measure, number: value, text: textOf(value), colour: coloured(value) };
 }
@@ -192,56 +151,4 @@ export async function readingSets(record: Repository, patientId: string, plan: M
     });
   }
   return out.sort((a, b) => Date.parse(b.takenAt) - Date.parse(a.takenAt));
-}
-
-/** The ward's open alert Tasks for the person, newest first. */
-export async function openAlerts(record: Repository, patientId: string): Promise<StoredResource[]> {
-  const page = await record.search(
-    parseSearchRequest(
-      'Task',
-      [
-        ['patient', `Patient/${patientId}`],
-        ['code', `${TASK_CODE_SYSTEM}|${VIRTUAL_WARD_ALERT}`],
-        ['status', 'requested,received,accepted,ready,in-progress,on-hold'],
-        ['_sort', '-authored-on'],
-        ['_count', '20'],
-      ],
-      { handling: 'strict' },
-    ),
-  );
-  return page.matches;
-}
-
-const BOUND_URLS = { redBelow: 'red-below', amberBelow: 'amber-below', amberAbove: 'amber-above', redAbove: 'red-above' } as const;
-
-/**
- * A monitoring CarePlan's limits by measure (decision 0016: the `monitoring-thresholds` extension
- * on each activity, or on its detail), Kindred's defaults where a plan has none. For the dashboard's
- * charts, where reading every person's whole plan would cost a request each.
- */
-export function carePlanThresholds(carePlan: StoredResource): Partial<Record<Measure, Thresholds>> {
-  const out: Partial<Record<Measure, Thresholds>> = {};
-  const activities = (carePlan.activity as { extension?: unknown; detail?: { code?: unknown; extension?: unknown } }[] | undefined) ?? [];
-  for (const activity of activities) {
-    const measure = codesOf(activity.detail?.code)
-      .map((c) => MEASURE_BY_CODE.get(`${c.system ?? ''}|${c.code ?? ''}`))
-      .find((m) => m !== undefined);
-    if (measure === undefined) continue;
-    const extensions = [...((activity.extension as Extension[] | undefined) ?? []), ...((activity.detail?.extension as Extension[] | undefined) ?? [])];
-    const limits = extensions.find((e) => e.url === THRESHOLDS_EXTENSION) as { extension?: { url?: string; valueDecimal?: number }[] } | undefined;
-    if (limits === undefined) {
-      const fallback = DEFAULT_THRESHOLDS[measure];
-      if (fallback !== undefined) out[measure] = fallback;
-      continue;
-    }
-    const parts = limits.extension ?? [];
-    const bound = (url: string): number | undefined => parts.find((p) => p.url === url)?.valueDecimal;
-    const thresholds: { -readonly [K in keyof Thresholds]: Thresholds[K] } = {};
-    for (const [key, url] of Object.entries(BOUND_URLS) as [keyof Thresholds, string][]) {
-      const value = bound(url);
-      if (value !== undefined) thresholds[key] = value;
-    }
-    out[measure] = thresholds;
-  }
-  return out;
 }

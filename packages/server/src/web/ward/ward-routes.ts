@@ -14,6 +14,8 @@ import {
   dischargeFromVirtualWard,
   enrolInVirtualWard,
   findVirtualWards,
+  monitoringPlanOf,
+  openAlertTasks,
   nameOf,
   recordReadings,
   ReadingSource,
@@ -21,6 +23,7 @@ import {
   VIRTUAL_WARD_ALERT,
   wardDashboard,
   type Measure,
+  type MonitoringDeps,
   type MonitoringPlan,
   type VirtualWard,
 } from '@kindred/care';
@@ -38,7 +41,7 @@ import type { ChartBands } from './ward-chart.ts';
 import { renderWardDashboard } from './ward-dashboard-page.ts';
 import { parseEnrolForm, renderEnrolPage } from './ward-enrol-page.ts';
 import { renderWardPersonPage, WardPersonDone } from './ward-person-page.ts';
-import { carePlanThresholds, openAlerts, readingSets } from './ward-readings.ts';
+import { readingSets } from './ward-readings.ts';
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' } as const;
 const personParams = { type: 'object', required: ['patientId'], properties: { patientId: ID } } as const;
@@ -55,9 +58,11 @@ interface Page {
   errors?: readonly FieldError[];
 }
 
-/** The wards of every organisation the member of staff works for, that they may see. */
-async function wardsOf(ctx: WebContext, workplace: StaffWorkplace): Promise<VirtualWard[]> {
-  const lists = await Promise.all(workplace.all.map((o) => findVirtualWards(ctx.record, o.id)));
+/** The wards of every organisation the member of staff works for. */
+async function wardsOf(monitoring: MonitoringDeps, workplace: StaffWorkplace): Promise<VirtualWard[]> {
+  // the wards themselves are read as Kindred's monitoring (a ward's CareTeam names no patient, so
+  // the policy shows it to nobody); which ones: only those of the member of staff's organisations
+  const lists = await Promise.all(workplace.all.map((o) => findVirtualWards(monitoring.system, o.id)));
   const seen = new Set<string>();
   return lists.flat().filter((w) => (seen.has(w.id) ? false : (seen.add(w.id), true)));
 }
@@ -67,9 +72,9 @@ const queryText = (request: FastifyRequest, name: string): string | undefined =>
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-async function wardName(ctx: WebContext, wardId: string): Promise<string> {
+async function wardName(monitoring: MonitoringDeps, wardId: string): Promise<string> {
   try {
-    const team = await ctx.record.read('CareTeam', wardId);
+    const team = await monitoring.system.read('CareTeam', wardId);
     return typeof team.name === 'string' ? team.name : 'the virtual ward';
   } catch (error) {
     if (isFhirError(error) && error.status < 500) return 'the virtual ward';
@@ -93,16 +98,16 @@ export function wardRoutes(deps: WebDeps) {
       const ctx = staffContextOf(deps, request);
       const workplace = await staffWorkplace(ctx.principal, ctx.record, queryText(request, 'org'));
       const org = orgParam(workplace);
-      const wards = await wardsOf(ctx, workplace);
+      const wards = await wardsOf(monitoring, workplace);
       const chosen = wards.find((w) => w.id === queryText(request, 'ward')) ?? wards[0];
       if (chosen === undefined) {
         throw new FhirError('NOT_FOUND', `${workplace.current.name} does not run a virtual ward in Kindred, or you are not one of its staff.`);
       }
       const now = Date.now();
-      const dashboard = await wardDashboard(ctx.record, chosen.id, now);
+      const dashboard = await wardDashboard(ctx.record, chosen.id, now, { wards: monitoring.system });
       const planIds = dashboard.rows.map((r) => r.carePlanId);
       const plans = planIds.length === 0 ? [] : (await ctx.record.search(parseSearchRequest('CarePlan', [['_id', planIds.join(',')], ['_count', String(planIds.length)]], { handling: 'strict' }))).matches;
-      const byPlan = new Map(plans.map((p) => [p.id, carePlanThresholds(p)]));
+      const byPlan = new Map(plans.map((p) => [p.id, Object.fromEntries(monitoringPlanOf(p).measures.map((m) => [m.measure, m.thresholds])) as Partial<Record<Measure, ChartBands>>]));
       const bands = new Map<string, Partial<Record<Measure, ChartBands>>>(dashboard.rows.map((r) => [r.patientId, byPlan.get(r.carePlanId) ?? {}]));
       const page = renderWardDashboard({ dashboard, wards, now, bands, ...(org !== undefined ? { org } : {}), linkOf: (path) => linkTo(path, org) });
       return show(request, reply, 200, page);
@@ -116,7 +121,7 @@ export function wardRoutes(deps: WebDeps) {
       const patient = await ctx.record.read('Patient', patientId);
       const plan = await planOrNotFound(ctx, patientId);
       const since = new Date(Math.max(Date.parse(plan.start) || 0, now - TABLE_DAYS * DAY) - DAY).toISOString();
-      const [sets, alerts, ward] = await Promise.all([readingSets(ctx.record, patientId, plan, { since }), openAlerts(ctx.record, patientId), wardName(ctx, plan.wardId)]);
+      const [sets, alerts, ward] = await Promise.all([readingSets(ctx.record, patientId, plan, { since }), openAlertTasks(ctx.record, patientId), wardName(monitoring, plan.wardId)]);
       return renderWardPersonPage({
         patientId,
         name: nameOf(patient) ?? 'Name not recorded',
@@ -171,7 +176,8 @@ export function wardRoutes(deps: WebDeps) {
       if (task.status === 'completed' || task.status === 'cancelled') return reply.redirect(next, 303);
       const now = new Date().toISOString();
       const said = fieldText(formOf(request), 'note').trim().slice(0, 2000);
-      const by = { reference: `PractitionerRole/${workplace.current.roleId}`, display: ctx.viewer.displayName };
+      // Annotation.authorReference names a Practitioner, not their role (FHIR R4 datatypes, Annotation)
+      const by = { reference: workplace.practitioner, display: ctx.viewer.displayName };
       const notes = Array.isArray(task.note) ? (task.note as object[]) : [];
       const { meta: _meta, ...rest } = task;
       await ctx.record.update(
@@ -207,7 +213,7 @@ export function wardRoutes(deps: WebDeps) {
     const enrolPage = async (request: FastifyRequest, id: string, state: { typed?: FormFields; errors?: readonly FieldError[] }): Promise<{ page: Page; wards: VirtualWard[]; patient: StoredResource }> => {
       const ctx = staffContextOf(deps, request);
       const workplace = await staffWorkplace(ctx.principal, ctx.record, queryText(request, 'org'));
-      const [patient, wards] = await Promise.all([ctx.record.read('Patient', id), wardsOf(ctx, workplace)]);
+      const [patient, wards] = await Promise.all([ctx.record.read('Patient', id), wardsOf(monitoring, workplace)]);
       const page = renderEnrolPage({ patientId: id, name: nameOf(patient) ?? 'this person', wards, csrf: ctx.viewer.csrf, ...state });
       return { page, wards, patient };
     };
@@ -232,7 +238,9 @@ export function wardRoutes(deps: WebDeps) {
       if ('errors' in parsed) return show(request, reply, 400, (await enrolPage(request, id, { typed: fields, errors: parsed.errors })).page);
       const workplace = await staffWorkplace(ctx.principal, ctx.record, queryText(request, 'org'));
       try {
-        await enrolInVirtualWard(ctx.record, {
+        await enrolInVirtualWard(
+          ctx.record,
+          {
           patientId: id,
           wardId: parsed.choices.wardId,
           measures: parsed.choices.measures,
@@ -241,7 +249,9 @@ export function wardRoutes(deps: WebDeps) {
           enrolledBy: { reference: `PractitionerRole/${workplace.current.roleId}`, display: ctx.viewer.displayName },
           now: Date.now(),
           ...(parsed.choices.reason !== undefined ? { reason: parsed.choices.reason } : {}),
-        });
+          },
+          { wards: monitoring.system },
+        );
       } catch (error) {
         if (!isFhirError(error) || !['CONFLICT', 'UNPROCESSABLE', 'INVALID_REQUEST'].includes(error.errorName)) throw error;
         return show(request, reply, error.status, (await enrolPage(request, id, { typed: fields, errors: [{ field: 'ward', message: error.message }] })).page);

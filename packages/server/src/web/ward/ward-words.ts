@@ -73,6 +73,3 @@ export const SOURCE_WORDS: Readonly<Record<ReadingSource, string>> = {
   [ReadingSource.sms]: 'Text message',
   [ReadingSource.staffPhone]: 'Phone call with staff',
 };
-
-/** The caution the dashboard shows with every NEWS2 (decision 0016, Consequences). */
-export const NEWS2_CAUTION = 'NEWS2 from readings taken at home supports clinical judgement. It does not replace it: NEWS2 was designed for hospital wards.';
