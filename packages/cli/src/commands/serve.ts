@@ -85,6 +85,18 @@ export function notifyChannelsOf(env: NodeJS.ProcessEnv): MessageChannels | unde
 }
 
 /**
+ * GOV.UK Notify's received text messages callback (decision 0016), from the environment only:
+ * KINDRED_NOTIFY_RECEIVED_TEXT_TOKEN is the bearer token set in Notify's callback settings. Without
+ * it, POST /hooks/notify/received-text is not served.
+ */
+export function receivedTextOf(env: NodeJS.ProcessEnv): { receivedText: { token: string } } | Record<string, never> {
+  const token = env.KINDRED_NOTIFY_RECEIVED_TEXT_TOKEN;
+  if (token === undefined || token === '') return {};
+  if (token.length < 16 || /\s/.test(token)) throw new UsageError('KINDRED_NOTIFY_RECEIVED_TEXT_TOKEN must be at least 16 characters with no spaces: the bearer token you set in Notify’s callback settings.');
+  return { receivedText: { token } };
+}
+
+/**
  * The STUN/TURN servers for video consultations (decision 0015), from KINDRED_ICE_SERVERS: a JSON
  * list of RTCIceServer objects, e.g. [{"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}].
  * Without it, browsers use their host candidates (enough on a local network).
@@ -209,6 +221,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     trustProxy: values['trust-proxy'] === true || process.env.KINDRED_TRUST_PROXY === '1',
     demo,
     ...iceServersOf(process.env),
+    ...receivedTextOf(process.env),
     ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });
