@@ -346,6 +346,17 @@ for (const backend of backends) {
       expect(await observationsOf('dave')).toHaveLength(before.length + 2);
     });
 
+    it('two red sets at the same moment make one alert, with a note for the other', async () => {
+      const send = (spo2: number) => recordReadings(wardStaff, deps, { patientId: 'carol', takenAt: at(14), receivedAt: at(14), values: { spo2 }, source: 'staff-phone', enteredBy: WARD_NURSE });
+      const open = await search(store.repository, 'Task', [['patient', 'Patient/carol'], ['status', 'requested']]);
+      for (const task of open) await store.repository.update({ ...task, status: 'completed' });
+      const results = await Promise.all([send(80), send(81)]);
+      expect(results.map((r) => r.alertCreated).sort()).toEqual([false, true]);
+      const alerts = (await alertsOf('carol')).filter((t) => t.status === 'requested');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.note as unknown[]).toHaveLength(1);
+    });
+
     it('discharge ends the plan and the episode; texts are then not recorded', async () => {
       const { carePlan, episodeOfCare } = await dischargeFromVirtualWard(wardStaff, { patientId: 'alice', wardId: WARD_ID, dischargedBy: WARD_NURSE, now: NOW + 24 * 3_600_000, reason: 'Recovered' });
       expect(carePlan).toMatchObject({ status: 'completed', period: { start: at(0), end: at(24) }, note: [{ text: 'Discharged from the virtual ward: Recovered.' }] });

@@ -21,21 +21,21 @@ export const MonitoringTemplate = { redAlert: 'monitoring-red-alert', readingRec
 /** Task statuses that mean someone still has to act (FHIR R4 Task state machine). */
 const OPEN_TASK_STATUSES = ['requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold'] as const;
 
-export async function openAlertTasks(repository: Repository, patientId: string): Promise<StoredResource[]> {
-  const page = await repository.search(
-    parseSearchRequest(
-      'Task',
-      [
-        ['patient', `Patient/${patientId}`],
-        ['code', `${TASK_CODE_SYSTEM}|${VIRTUAL_WARD_ALERT}`],
-        ['status', OPEN_TASK_STATUSES.join(',')],
-        ['_sort', '-authored-on'],
-        ['_count', '20'],
-      ],
-      { handling: 'strict' },
-    ),
+function openAlertSearch(patientId: string, extra: [string, string][] = []) {
+  return parseSearchRequest(
+    'Task',
+    [
+      ['patient', `Patient/${patientId}`],
+      ['code', `${TASK_CODE_SYSTEM}|${VIRTUAL_WARD_ALERT}`],
+      ['status', OPEN_TASK_STATUSES.join(',')],
+      ...extra,
+    ],
+    { handling: 'strict' },
   );
-  return page.matches;
+}
+
+export async function openAlertTasks(repository: Repository, patientId: string): Promise<StoredResource[]> {
+  return (await repository.search(openAlertSearch(patientId, [['_sort', '-authored-on'], ['_count', '20']]))).matches;
 }
 
 export interface AlertInput {
@@ -61,32 +61,37 @@ function alertWords(input: AlertInput): string {
 /** The open alert with a note added, or a new urgent Task; `created` says which. */
 export async function raiseAlert(system: Repository, input: AlertInput): Promise<{ task: StoredResource; created: boolean }> {
   const words = alertWords(input);
-  const [open] = await openAlertTasks(system, input.patient.id);
-  if (open !== undefined) {
+  const addNote = async (open: StoredResource) => {
     const { resource } = await system.update({
       ...open,
       note: [...((open.note as object[] | undefined) ?? []), { time: input.receivedAt, text: `Another red reading: ${words}` }],
     });
     return { task: resource, created: false };
-  }
+  };
+  const [open] = await openAlertTasks(system, input.patient.id);
+  if (open !== undefined) return addNote(open);
   const name = nameOf(input.patient) ?? 'this person';
-  const { resource } = await system.create({
-    resourceType: 'Task',
-    identifier: [{ system: READING_SET_SYSTEM, value: input.setId }],
-    status: 'requested',
-    intent: 'order',
-    priority: 'urgent',
-    code: { coding: [{ system: TASK_CODE_SYSTEM, code: VIRTUAL_WARD_ALERT, display: 'Virtual ward alert' }], text: 'Virtual ward alert' },
-    description: `Call ${name} now: their readings are red.`,
-    focus: { reference: `Observation/${input.focus.id}` },
-    for: { reference: `Patient/${input.patient.id}`, display: name },
-    basedOn: [{ reference: `CarePlan/${input.plan.carePlan.id}` }],
-    authoredOn: input.receivedAt,
-    lastModified: input.receivedAt,
-    owner: { reference: `CareTeam/${input.ward.id}`, display: input.ward.name },
-    reasonCode: { text: words },
-  });
-  return { task: resource, created: true };
+  // conditional on there being no open alert (the store locks on the condition): two red sets at once make one Task
+  const written = await system.create(
+    {
+      resourceType: 'Task',
+      identifier: [{ system: READING_SET_SYSTEM, value: input.setId }],
+      status: 'requested',
+      intent: 'order',
+      priority: 'urgent',
+      code: { coding: [{ system: TASK_CODE_SYSTEM, code: VIRTUAL_WARD_ALERT, display: 'Virtual ward alert' }], text: 'Virtual ward alert' },
+      description: `Call ${name} now: their readings are red.`,
+      focus: { reference: `Observation/${input.focus.id}` },
+      for: { reference: `Patient/${input.patient.id}`, display: name },
+      basedOn: [{ reference: `CarePlan/${input.plan.carePlan.id}` }],
+      authoredOn: input.receivedAt,
+      lastModified: input.receivedAt,
+      owner: { reference: `CareTeam/${input.ward.id}`, display: input.ward.name },
+      reasonCode: { text: words },
+    },
+    { ifNoneExist: openAlertSearch(input.patient.id) },
+  );
+  return written.created ? { task: written.resource, created: true } : addNote(written.resource);
 }
 
 /** Whether an alert was ever made for this set (so a repeated set can repair one that failed to be made). */
