@@ -26,7 +26,15 @@ export interface AppointmentDetails {
   sender?: Reference;
   /** the message's reference (e.g. "reminder:<appointment id>") */
   reference?: string;
+  /** a video appointment's join link (absolute): the message is then the video template, carrying ((video_link)) (decision 0015) */
+  videoLink?: string;
 }
+
+/** The template of a video appointment's message, which carries the join link. */
+export const VIDEO_APPOINTMENT_TEMPLATE: Readonly<Record<AppointmentTemplate, string>> = {
+  'appointment-confirmation': 'video-appointment-confirmation',
+  'appointment-reminder': 'video-appointment-reminder',
+};
 
 const LONDON = 'Europe/London';
 
@@ -56,9 +64,10 @@ function patientOf(appointment: Resource): Reference {
 export function appointmentMessage(appointment: StoredResource, template: AppointmentTemplate, details: AppointmentDetails): OutboundMessage {
   if (typeof appointment.start !== 'string') throw new FhirError('UNPROCESSABLE', `Appointment/${appointment.id} has no start time to tell the person.`);
   const modality = modalityOf(appointment);
+  const video = modality === 'video' && details.videoLink !== undefined;
   return {
     recipient: patientOf(appointment),
-    template,
+    template: video ? VIDEO_APPOINTMENT_TEMPLATE[template] : template,
     personalisation: {
       name: details.name,
       appointment_type: modality !== undefined ? MODALITY_WORDS[modality] : 'an',
@@ -66,6 +75,7 @@ export function appointmentMessage(appointment: StoredResource, template: Appoin
       date: londonDate(appointment.start),
       time: londonTime(appointment.start),
       phone: details.phone,
+      ...(video ? { video_link: details.videoLink } : {}),
     },
     about: [{ reference: `Appointment/${appointment.id}` }],
     ...(details.sender !== undefined ? { sender: { ...details.sender } } : {}),

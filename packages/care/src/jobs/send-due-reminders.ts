@@ -24,6 +24,8 @@ export interface ReminderOptions {
   profileOf?: (patient: StoredResource) => CommunicationProfile | Promise<CommunicationProfile>;
   /** appointments read per page (default 100) */
   pageSize?: number;
+  /** a new join link for a video appointment (decision 0015); without it, video reminders carry no link */
+  videoLinkFor?: (appointment: StoredResource) => Promise<string | undefined>;
 }
 
 export interface ReminderReport {
@@ -90,7 +92,8 @@ export async function sendDueReminders(repository: Repository, channels: Message
         const details = await appointmentDetails(repository, appointment);
         const patientRef = (appointment.participant as { actor?: { reference?: string } }[]).find((p) => p.actor?.reference?.startsWith('Patient/'))?.actor?.reference ?? '';
         const patient = await repository.read('Patient', patientRef.slice('Patient/'.length));
-        const message = appointmentMessage(appointment, 'appointment-reminder', { ...details, reference: reminderReference(appointment.id) });
+        const videoLink = options.videoLinkFor !== undefined ? await options.videoLinkFor(appointment) : undefined;
+        const message = appointmentMessage(appointment, 'appointment-reminder', { ...details, reference: reminderReference(appointment.id), ...(videoLink !== undefined ? { videoLink } : {}) });
         const outcome = await sendMessage(repository, channels, await profileOf(patient), message, { now: () => options.now });
         if (outcome.decision.kind === 'staff-phone') report.staffToPhone += 1;
         else report.sent += 1;

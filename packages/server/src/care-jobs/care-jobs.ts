@@ -11,6 +11,7 @@
 import { accessibleRecord, auditedRepository, createAuditWriter, parseScopes, type AccessContext, type AccessPolicy } from '@kindred/access';
 import { deliverOutbox, outboxChannels, sendDueReminders, type DeliveryReport, type MessageChannels, type ReminderReport } from '@kindred/care';
 import type { Store } from '@kindred/store';
+import { patientVideoLinks } from '../video/video-links.ts';
 
 /** What the messaging service may do: read appointments and whom they are for and with, and write messages. */
 const MESSAGING_SCOPE = [
@@ -40,6 +41,8 @@ export interface CareJobsOptions {
   channels?: MessageChannels;
   /** a real channel the outbox is delivered to (GOV.UK Notify); none: the outbox is where messages stay, for staff to see */
   deliverTo?: MessageChannels;
+  /** the site's public address ("https://kindred.example.org"): video appointments' reminders then carry the join link */
+  siteUrl?: string;
   everyMs?: number;
   onError?: (what: string, error: unknown) => void;
   now?: () => number;
@@ -58,11 +61,13 @@ export function startCareJobs(options: CareJobsOptions): CareJobs {
   const audit = createAuditWriter(store.audit);
   const onError = options.onError ?? ((what: string, error: unknown) => process.stderr.write(`${what} failed: ${error instanceof Error ? error.message : String(error)}\n`));
   let running: Promise<unknown> = Promise.resolve();
+  // a video appointment's reminder carries a new patient link (decision 0015)
+  const videoLinkFor = options.siteUrl !== undefined ? patientVideoLinks({ store, siteUrl: options.siteUrl, now }) : undefined;
 
   const runOnce = async (): Promise<{ reminders: ReminderReport; delivery?: DeliveryReport }> => {
     const record = await accessibleRecord(store.repository, MESSAGING_ACCESS, options.accessPolicy, now());
     const repository = auditedRepository(record.repository, MESSAGING_ACCESS, audit);
-    const reminders = await sendDueReminders(repository, channels, { now: now() });
+    const reminders = await sendDueReminders(repository, channels, { now: now(), ...(videoLinkFor !== undefined ? { videoLinkFor } : {}) });
     const delivery = options.deliverTo !== undefined ? await deliverOutbox(store.outbox, options.deliverTo, { now }) : undefined;
     await audit.flush();
     return { reminders, ...(delivery !== undefined ? { delivery } : {}) };

@@ -52,6 +52,13 @@ export interface VideoPasses {
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
 const random = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
+/** Keeps a new link's hash and what it opens; the token is the link's last part and is never stored. */
+export async function createVideoInvite(records: OidcRecordTable, invite: VideoInvite): Promise<{ path: string; token: string }> {
+  const token = random();
+  await records.upsert(VIDEO_INVITE_MODEL, sha256(token), { ...invite }, invite.expiresAt);
+  return { path: `${JOIN_PATH}${token}`, token };
+}
+
 export function createVideoPasses(options: { records: OidcRecordTable; csrfKey: Buffer; secureCookies: boolean; now: () => number }): VideoPasses {
   const { records, now } = options;
 
@@ -67,11 +74,7 @@ export function createVideoPasses(options: { records: OidcRecordTable; csrfKey: 
   const csrfToken = (pass: VideoPass): string => createHmac('sha256', options.csrfKey).update(`video-form\n${pass.passId}`).digest('base64url');
 
   return {
-    async createInvite(invite) {
-      const token = random();
-      await records.upsert(VIDEO_INVITE_MODEL, sha256(token), { ...invite }, invite.expiresAt);
-      return { path: `${JOIN_PATH}${token}`, token };
-    },
+    createInvite: (invite) => createVideoInvite(records, invite),
 
     async redeem(token) {
       if (!TOKEN_PATTERN.test(token)) return undefined;

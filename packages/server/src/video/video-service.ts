@@ -30,6 +30,7 @@ import {
 import { FhirError } from '@kindred/fhir';
 import { loadSignInSecrets } from '../oidc/sign-in-secrets.ts';
 import { CALL_FULL_MESSAGE, createVideoHub } from './video-hub.ts';
+import { linkExpiryFor, londonDateOf } from './video-links.ts';
 import { isWaiting, patientParticipantId, waitingStatusOf, type LiveCall, type LiveClinic } from './video-live.ts';
 import { createVideoPasses, sha256, type VideoPasses } from './video-passes.ts';
 import { CallStatus, MAX_CALL_PARTICIPANTS, type ParticipantRole } from './video-protocol.ts';
@@ -43,11 +44,6 @@ export const DEFAULT_GRACE_MS = 60_000;
 const CLINICIAN_PASS_MS = 12 * 3_600_000;
 const MAX_MESSAGE_LENGTH = 500;
 const MAX_NAME_LENGTH = 80;
-const DAY_MS = 86_400_000;
-
-const londonDateOf = (ms: number): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-/** A link works until the end of the day after the appointment (London time). */
-const linkExpiryFor = (start: string): number => Date.parse(londonDay(londonDateOf(Date.parse(start) + DAY_MS)).end);
 
 function clinicianOf(context: WebContext): CallParticipant {
   const display = context.viewer.displayName;
