@@ -208,7 +208,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   const demo = values.demo === true && (await prepareDemo(store, demoPeople, values.imd ?? process.env.KINDRED_IMD_FILE));
   const worker = startBulkExportWorker({ store, accessPolicy });
   const notify = notifyChannelsOf(process.env);
-  const careJobs = startCareJobs({ store, accessPolicy, ...(notify !== undefined ? { deliverTo: notify } : {}) });
+  const careJobs = startCareJobs({ store, accessPolicy, ...(notify !== undefined ? { deliverTo: notify } : {}), ...(signInSite !== undefined ? { siteUrl: signInSite } : {}) });
   const app = await buildApp({
     store,
     tokens: createTokenService(store.settings),
