@@ -173,6 +173,14 @@ for (const backend of backends) {
       expect(await ids(await as('otherGpClinician'), [['_id', 'task-colleague,task-south']])).toEqual(['task-south']);
     });
 
+    it("staff see the teams they or their organisation belong to, such as a virtual ward that names no patient; never another organisation's", async () => {
+      const team = (id: string, member: string) => ({ resourceType: 'CareTeam', id, status: 'active', name: id, participant: [{ member: { reference: member } }] });
+      await store.repository.importResources([team('ward-north', 'Organization/gp-north'), team('ward-south', 'Organization/gp-south'), team('team-dr-north', 'PractitionerRole/dr-north-role')]);
+      const teams = async (who: Who) => (await (await as(who)).search(parseSearchRequest('CareTeam', [['_id', 'ward-north,ward-south,team-dr-north']], { handling: 'strict' }))).matches.map((t) => t.id).sort();
+      expect(await teams('receptionist')).toEqual(['ward-north']);
+      expect(await teams('otherGpClinician')).toEqual(['ward-south']);
+    });
+
     it('volunteers may fill in a request for the people their tasks are for, as its author and requester, and see only those forms', async () => {
       const form = (patient: string, author: string) => ({ resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: `Patient/${patient}` }, author: { reference: author } });
       const request = (patient: string, requester: string) => ({

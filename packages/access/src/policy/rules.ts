@@ -144,6 +144,8 @@ function staffRead(held: HeldRole, type: string, policy: AccessPolicy, now: numb
     // the organisation's work: a task assigned to a colleague at one's own organisation (a triage inbox)
     if (held.organisationRefs.length > 0) extra.push(refersToMatching('Task', 'owner', 'PractitionerRole', refersTo('PractitionerRole', 'organization', held.organisationRefs)));
   }
+  // a team the staff member or their organisation belongs to, even one that names no patient (a virtual ward, decision 0016)
+  if (type === 'CareTeam') extra.push(refersTo('CareTeam', 'participant', held.refs));
   if (type === 'Flag' && held.policy.reviewsBreakGlass && held.organisationRefs.length > 0) {
     extra.push(all([inSystem('Flag', 'identifier', BREAK_GLASS_SYSTEM), refersToMatching('Flag', 'author', 'PractitionerRole', refersTo('PractitionerRole', 'organization', held.organisationRefs))]));
   }
