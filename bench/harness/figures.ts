@@ -52,6 +52,8 @@ export const TARGETS = {
   /** issue 4: server render time p95 (ms) and page weight without images (KB) of the main pages */
   pageP95: { op: '<', value: 50 },
   pageWeight: { op: '<', value: 100 },
+  /** issue 5: from a red reading arriving (web form or text message) to the ward's urgent Task in the record, p95 (ms) */
+  redReadingToTaskP95: { op: '<', value: 1000 },
 } as const;
 
 export function meets(value: number, target: Target): boolean {

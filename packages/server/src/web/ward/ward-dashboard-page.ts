@@ -1,15 +1,16 @@
 /**
  * The virtual ward's dashboard as HTML: the people on the ward by risk (red first, then amber, then
- * green; the service's order), each with their colour as a tag with its word and the reasons,
- * their latest readings with their colours, NEWS2 and its band, missed readings, open alerts and a
- * small trend chart per measure. NEWS2 is shown with its caution: from home readings it supports
+ * green; the service's order). Each red or amber person (or anyone with an open alert) has a card:
+ * their colour as a tag with its word and the reasons, their latest readings with their colours,
+ * NEWS2 and its band, missed readings, open alerts and a small trend chart per measure. The green
+ * are one table (latest readings and NEWS2), their charts on their own page. NEWS2 is shown with its caution: from home readings it supports
  * judgement and does not replace it (decision 0016).
  *
  * Pure rendering: the monitoring service's WardDashboard in, the page out.
  */
 import { MEASURES, RagColour, type Measure, type DashboardRow, type MeasureSeries, type VirtualWard, type WardDashboard } from '@kindred/care';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { button, form, insetText, select, warningCallout } from '../components.ts';
+import { button, form, insetText, select, table, warningCallout } from '../components.ts';
 import { shortDateTimeText } from '../staff/staff-format.ts';
 import { trendChart, type ChartBands } from './ward-chart.ts';
 import { CHARTED, MEASURE_WORDS, NEWS2_BAND_WORDS, ragTag } from './ward-words.ts';
@@ -71,6 +72,23 @@ function personCard(row: DashboardRow, view: WardDashboardView, index: number): 
 </div>`;
 }
 
+/** The people whose readings are all green: who, the latest readings and when, and NEWS2; their charts are on their own page. */
+function greenTable(rows: readonly DashboardRow[], view: WardDashboardView): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<h2>Green: within their plan's limits</h2>
+${table(
+  'People whose readings are green',
+  ['Person', 'Latest readings', 'Taken', 'NEWS2'],
+  rows.map((row) => [
+    html`<a href="${view.linkOf(`/app/staff/ward/people/${encodeURIComponent(row.patientId)}`)}">${row.name}</a> ${ragTag(row.colour)}`,
+    row.latest.map((v) => `${MEASURES[v.measure].short} ${v.display}`).join(', ') || 'No readings yet',
+    row.lastReadingAt !== undefined ? shortDateTimeText(row.lastReadingAt) : '',
+    row.news2 !== undefined ? `${row.news2.score} (${NEWS2_BAND_WORDS[row.news2.band]})` : '',
+  ]),
+  { captionHidden: true },
+)}`;
+}
+
 function counts(rows: readonly DashboardRow[]): SafeHtml {
   const n = (colour: RagColour): number => rows.filter((r) => r.colour === colour).length;
   return html`<p>${rows.length} ${rows.length === 1 ? 'person' : 'people'} on the ward: ${ragTag(RagColour.red)} ${n(RagColour.red)} red, ${ragTag(RagColour.amber)} ${n(RagColour.amber)} amber, ${ragTag(RagColour.green)} ${n(RagColour.green)} green.</p>`;
@@ -89,6 +107,9 @@ function wardChooser(view: WardDashboardView): SafeHtml {
 export function renderWardDashboard(view: WardDashboardView): { title: string; main: SafeHtml } {
   const { dashboard } = view;
   const ward = dashboard.ward;
+  // red and amber in full, with their charts; green in one short table, so the page stays quick to read and to load
+  const attention = dashboard.rows.filter((r) => r.colour !== RagColour.green || r.openAlerts.length > 0);
+  const green = dashboard.rows.filter((r) => r.colour === RagColour.green && r.openAlerts.length === 0);
   const main = html`<h1>${ward.name}</h1>
 ${wardChooser(view)}
 ${ward.phone !== undefined ? html`<p>The ward's phone number: ${ward.phone}</p>` : html``}
@@ -96,6 +117,7 @@ ${insetText(dashboard.caution)}
 ${counts(dashboard.rows)}
 ${dashboard.rows.length === 0 ? html`<p>Nobody is on this ward. To enrol someone, find them in <a href="/app/staff/people">People</a> and choose "Enrol in a virtual ward".</p>` : html``}
 ${dashboard.rows.some((r) => r.openAlerts.length > 0) ? warningCallout('Open alerts', html`<p>Call the people with an open alert first. Their readings were red.</p>`) : html``}
-${dashboard.rows.map((row, i) => personCard(row, view, i))}`;
+${attention.map((row, i) => personCard(row, view, i))}
+${greenTable(green, view)}`;
   return { title: ward.name, main };
 }
