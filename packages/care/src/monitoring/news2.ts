@@ -126,15 +126,16 @@ export function temperatureScore(temperature: number): number {
   return 2;
 }
 
-/** Chart 4, "Clinical response to the NEWS trigger thresholds", in the RCP's words. */
+/**
+ * What each band calls for, after chart 4 ("clinical response to the NEWS trigger thresholds"),
+ * summarised in Kindred's words: the chart itself is the authority.
+ */
 export const NEWS2_RESPONSE = {
-  zero: 'Continue routine NEWS monitoring (minimum 12-hourly).',
-  low: 'Inform registered nurse, who must assess the patient. Registered nurse decides whether increased frequency of clinical monitoring or escalation of care is required (minimum 4–6-hourly monitoring).',
-  lowMedium:
-    'Registered nurse to inform medical team caring for the patient, who will review and decide whether escalation of care is necessary (minimum 1-hourly monitoring).',
-  medium:
-    'Key threshold for urgent response. Registered nurse to immediately inform the medical team caring for the patient. Registered nurse to request urgent assessment by a clinician or team with core competencies in the care of acutely ill patients. Provide clinical care in an environment with monitoring facilities (minimum 1-hourly monitoring).',
-  high: 'Urgent or emergency response. Registered nurse to immediately inform the medical team caring for the patient – this should be at least at specialist registrar level. Emergency assessment by a team with critical care competencies, including practitioner(s) with advanced airway management skills. Consider transfer of care to a level 2 or 3 clinical care facility, ie higher-dependency unit or ICU. Clinical care in an environment with monitoring facilities (continuous monitoring of vital signs).',
+  zero: 'Score 0: carry on routine monitoring, at least every 12 hours.',
+  low: 'Score 1 to 4: a registered nurse assesses the person and decides whether to monitor more often or escalate (at least every 4 to 6 hours).',
+  lowMedium: 'A score of 3 in one parameter: the nurse tells the medical team, who review the person and decide whether to escalate (at least hourly monitoring).',
+  medium: 'Score 5 or 6, the key threshold for an urgent response: the medical team is told at once and the person is assessed urgently by a clinician skilled in acute illness, with monitoring at least hourly.',
+  high: 'Score 7 or more, an emergency: the medical team (registrar level or above) is told at once, the person is assessed by a team with critical care skills, and moving them to a higher level of care is considered, with continuous monitoring.',
 } as const;
 
 /** Chart 3: high ≥7; medium 5–6; low-medium a score of 3 in any single parameter (total under 5); else low. */
