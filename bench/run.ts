@@ -21,8 +21,8 @@ import { formatTable } from './harness/results-table.ts';
 import { benchmarkScale, emptyScaleResults, scaleIsNeeded, type ScaleResults } from './harness/run-scale.ts';
 import { OPEN_REQUESTS, measurePages } from './harness/pages-step.ts';
 import { createBenchStore } from './harness/backends.ts';
+import { VIDEO_LOAD, measureVideo, videoFigures } from './harness/video-step.ts';
 import { pagesFigures } from './harness/figures.ts';
-import { measureMonitoring, monitoringFigures, wardPeopleFor } from './harness/monitoring-step.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -163,16 +163,18 @@ export async function runBenchmarks(args: string[], io: BenchIo = { out: process
     }
   }
 
-  if (options.only.has('monitoring')) {
+  if (options.only.has('video')) {
     for (const backend of backends.kinds) {
-      reporter.step(`[${backend}] monitoring: a red reading to the virtual ward's task (web form and text message) and the ward's dashboard, ${formatCount(wardPeopleFor(options.runs))} people on the ward, ${options.runs} each`);
-      const store = await createBenchStore(backend, options, 'monitoring');
+      reporter.step(`[${backend}] video: signalling in one process, ${VIDEO_LOAD.rooms} waiting rooms × ${VIDEO_LOAD.waitingPerRoom} waiting and ${VIDEO_LOAD.calls} calls × ${VIDEO_LOAD.perCall} relaying offers, answers and candidates`);
+      const store = await createBenchStore(backend, options, 'video');
       try {
-        collected.figures.push(...monitoringFigures(await measureMonitoring(store, options.runs, reporter), backend));
+        const measured = await measureVideo(store, reporter);
+        collected.figures.push(...videoFigures(measured));
+        if (measured.errors.length > 0) collected.failures.push({ section: 'video', backend, scale: measured.scale, message: measured.errors.join('; ') });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        collected.failures.push({ section: 'monitoring', backend, scale: `${formatCount(wardPeopleFor(options.runs))} people on the ward`, message });
-        reporter.note(`✗ FAILED (monitoring): ${message}`);
+        collected.failures.push({ section: 'video', backend, scale: 'signalling', message });
+        reporter.note(`✗ FAILED (video): ${message}`);
       } finally {
         await store.destroy();
       }
