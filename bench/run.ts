@@ -23,6 +23,7 @@ import { OPEN_REQUESTS, measurePages } from './harness/pages-step.ts';
 import { createBenchStore } from './harness/backends.ts';
 import { VIDEO_LOAD, measureVideo, videoFigures } from './harness/video-step.ts';
 import { pagesFigures } from './harness/figures.ts';
+import { measureMonitoring, monitoringFigures, wardPeopleFor } from './harness/monitoring-step.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -157,6 +158,22 @@ export async function runBenchmarks(args: string[], io: BenchIo = { out: process
         const message = error instanceof Error ? error.message : String(error);
         collected.failures.push({ section: 'pages', backend, scale: `${formatCount(OPEN_REQUESTS)} open requests`, message });
         reporter.note(`✗ FAILED (pages): ${message}`);
+      } finally {
+        await store.destroy();
+      }
+    }
+  }
+
+  if (options.only.has('monitoring')) {
+    for (const backend of backends.kinds) {
+      reporter.step(`[${backend}] monitoring: a red reading to the virtual ward's task (web form and text message) and the ward's dashboard, ${formatCount(wardPeopleFor(options.runs))} people on the ward, ${options.runs} each`);
+      const store = await createBenchStore(backend, options, 'monitoring');
+      try {
+        collected.figures.push(...monitoringFigures(await measureMonitoring(store, options.runs, reporter), backend));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        collected.failures.push({ section: 'monitoring', backend, scale: `${formatCount(wardPeopleFor(options.runs))} people on the ward`, message });
+        reporter.note(`✗ FAILED (monitoring): ${message}`);
       } finally {
         await store.destroy();
       }
