@@ -49,8 +49,12 @@ export interface AppConfig {
   messageChannels?: MessageChannels;
   /** demo mode: the home page lists the demo area's accounts (kindred serve --demo) */
   demo?: boolean;
-  /** video consultations (decision 0015): the STUN/TURN servers browsers use; none means host candidates only (a local network) */
-  video?: { iceServers?: IceServer[] };
+  /**
+   * video consultations (decision 0015): the STUN/TURN servers browsers use (none: host candidates
+   * only, a local network); how long a waiting person may be gone before they are sent a message
+   * (default 60 s; shorter for tests)
+   */
+  video?: { iceServers?: IceServer[]; graceMs?: number };
   /**
    * GOV.UK Notify's received text messages callback (POST /hooks/notify/received-text, decision
    * 0016): the bearer token Notify sends (at least 16 characters). Absent: the callback is off.
@@ -78,7 +82,7 @@ export interface AppSettings {
   readonly signIn: SignInSettings | undefined;
   readonly messageChannels: MessageChannels | undefined;
   readonly demo: boolean;
-  readonly video: { readonly iceServers: readonly IceServer[] };
+  readonly video: { readonly iceServers: readonly IceServer[]; readonly graceMs: number };
   readonly receivedText: { readonly token: string } | undefined;
 }
 
@@ -101,6 +105,12 @@ function receivedTextOf(config: AppConfig['receivedText']): AppSettings['receive
     throw new Error('the received text callback token must be at least 16 characters with no spaces (the bearer token set in Notify’s callback settings)');
   }
   return Object.freeze({ token: config.token });
+}
+
+function graceMsOf(value: number | undefined): number {
+  if (value === undefined) return 60_000;
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`video.graceMs must be a whole number of milliseconds (got ${value})`);
+  return value;
 }
 
 /** Each ICE server as RTCIceServer takes it: stun:, turn: or turns: urls; TURN needs a username and credential. */
@@ -138,7 +148,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     tokenCommand: config.tokenCommand ?? 'npx kindred token',
     messageChannels: config.messageChannels,
     demo: config.demo ?? false,
-    video: Object.freeze({ iceServers: Object.freeze(checkIceServers(config.video?.iceServers ?? [])) }),
+    video: Object.freeze({ iceServers: Object.freeze(checkIceServers(config.video?.iceServers ?? [])), graceMs: graceMsOf(config.video?.graceMs) }),
     receivedText: receivedTextOf(config.receivedText),
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });

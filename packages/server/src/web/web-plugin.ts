@@ -73,7 +73,7 @@ export function webPlugin(settings: AppSettings) {
     // may read and update Slots and nothing else, and each change is in the audit trail.
     const ledger = storeSlotLedger(auditedRepository(scopedRepository(settings.store.repository, SCHEDULING_ACCESS), SCHEDULING_ACCESS, auditWriter));
     const viewers = createViewerRegistry({ ttlMs: 60_000 });
-    const video = createVideoService({ settings, channels, auditWriter, csrfKey: secrets.csrfKey, onProblem: (what, error) => app.log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, `video: ${what} failed`) });
+    const video = createVideoService({ settings, channels, auditWriter, csrfKey: secrets.csrfKey, graceMs: settings.video.graceMs, onProblem: (what, error) => app.log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, `video: ${what} failed`) });
     app.addHook('onClose', async () => {
       video.close();
       await auditWriter.flush();
