@@ -107,7 +107,12 @@ export function createVideoHub(options: HubOptions): VideoHub {
   const hub: VideoHub = {
     clinic(scheduleId, name, clinicianName) {
       const existing = clinics.get(scheduleId);
-      if (existing !== undefined) return existing;
+      if (existing !== undefined) {
+        // a clinic first met by its id alone (opened, or messaged, before any of its calls was held) gets its name later
+        if (existing.name === scheduleId && name !== scheduleId) existing.name = name;
+        if (clinicianName !== undefined) existing.clinicianName ??= clinicianName;
+        return existing;
+      }
       const clinic: LiveClinic = { scheduleId, name, ...(clinicianName !== undefined ? { clinicianName } : {}), opened: false, lateMinutes: 0, calls: new Map(), watchers: new Set() };
       clinics.set(scheduleId, clinic);
       return clinic;
