@@ -99,12 +99,13 @@ export async function openLink(browser: TestBrowser, url: string): Promise<{ pag
 }
 
 /** The device check (every result fine) and the privacy question; ends on the waiting page. */
-export async function passCheck(page: Page, answer: 'yes' | 'no' | 'not-sure'): Promise<void> {
+export async function passCheck(page: Page, answer: 'yes' | 'no' | 'not-sure', check?: () => Promise<void>): Promise<void> {
   expect(new URL(page.url()).pathname).toBe('/video/check');
   await page.getByRole('button', { name: 'Check my camera and microphone' }).click();
   for (const part of ['camera-result', 'connection-result', 'webrtc-result']) {
     await page.waitForSelector(`[data-part="${part}"][data-result="ok"]`, { timeout: 30_000 });
   }
+  await check?.();
   await page.check(`main input[name="privacy"][value="${answer}"]`);
   await press(page, await submitText(page));
   await page.waitForURL(/\/video\/wait$/);
@@ -123,6 +124,8 @@ export interface CallStats {
   status?: string;
   framesDecoded: Record<string, number>;
   connectionStates: Record<string, string>;
+  /** the page's last signalling events (no content), to say what happened when a check fails */
+  events?: string[];
 }
 
 export async function callStats(page: Page): Promise<CallStats> {
@@ -142,6 +145,22 @@ export async function expectFramesFrom(page: Page, others: number, what: string,
     await page.waitForTimeout(500);
   }
   expect.fail(`${what}: frames decoded from ${others} other participant(s) expected, got ${JSON.stringify(stats)}`);
+}
+
+/** Every page decodes frames from all the others (a full mesh); on failure, what each page saw. */
+export async function expectMesh(pages: readonly (readonly [Page, string])[], what: string, timeoutMs = 90_000): Promise<void> {
+  const others = pages.length - 1;
+  const until = Date.now() + timeoutMs;
+  for (const [page] of pages) {
+    while (Date.now() < until) {
+      const stats = await callStats(page);
+      if (Object.values(stats.framesDecoded).filter((frames) => frames > 0).length >= others) break;
+      await page.waitForTimeout(500);
+    }
+  }
+  const all = await Promise.all(pages.map(async ([page, who]) => [who, await callStats(page)] as const));
+  const short = all.filter(([, stats]) => Object.values(stats.framesDecoded).filter((frames) => frames > 0).length < others);
+  expect(short.map(([who]) => who), `${what}: each page decodes frames from the ${others} others\n${all.map(([who, stats]) => `${who}: ${JSON.stringify(stats, null, 1)}`).join('\n')}`).toEqual([]);
 }
 
 /** The clinician signs in (password and authenticator code). */

@@ -189,8 +189,16 @@ function videoCall(root) {
   const names = new Map();
   const state = { me: undefined, status: undefined, iceServers: [], socket: undefined, attempt: 0, leaving: false, local: undefined, localTile: undefined, peers: new Map() };
 
+  // what happened on the socket, without content (the last 100 events; for tests and for anyone debugging a call)
+  const events = [];
+  const note = (text) => {
+    events.push(`${new Date().toISOString().slice(11, 23)} ${text}`);
+    if (events.length > 100) events.shift();
+  };
   const send = (message) => {
-    if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify(message));
+    if (!state.socket || state.socket.readyState !== WebSocket.OPEN) return note(`not sent ${message.type}`);
+    state.socket.send(JSON.stringify(message));
+    if (message.type !== 'signal' || !message.data.candidate) note(`sent ${message.type}${message.to ? ` to ${message.to}` : ''}${message.data && message.data.description ? ` ${message.data.description.type}` : ''}`);
   };
 
   const localMedia = async () => {
@@ -214,6 +222,7 @@ function videoCall(root) {
   const closePeer = (participantId) => {
     const peer = state.peers.get(participantId);
     if (!peer) return;
+    note(`closed connection to ${participantId}`);
     state.peers.delete(participantId);
     peer.pc.close();
     peer.tile.figure.remove();
@@ -249,6 +258,7 @@ function videoCall(root) {
       }
     });
     pc.addEventListener('connectionstatechange', () => {
+      note(`connection to ${peer.id} ${pc.connectionState}`);
       if (pc.connectionState === 'failed') pc.restartIce();
     });
     peer.queue = localMedia().then((stream) => {
@@ -284,9 +294,21 @@ function videoCall(root) {
     }
   };
 
+  /** a connection their offer has just opened (still negotiating): not one left over from before */
+  const isFresh = (peer) => peer !== undefined && peer.fromOffer === true && ['new', 'connecting'].includes(peer.pc.connectionState);
+
   const onSignal = (from, data) => {
-    const peer = state.peers.get(from) || openPeer({ participantId: from, displayName: names.get(from) || 'Someone in the call' });
-    peer.queue = peer.queue.then(() => applySignal(peer, data)).catch((error) => console.error('signal failed', error));
+    let peer = state.peers.get(from);
+    if (!peer) {
+      peer = openPeer({ participantId: from, displayName: names.get(from) || 'Someone in the call' });
+      peer.fromOffer = true;
+    }
+    peer.queue = peer.queue
+      .then(() => applySignal(peer, data))
+      .catch((error) => {
+        note(`signal from ${from} failed: ${error.message}`);
+        console.error('signal failed', error);
+      });
   };
 
   const setStatus = async (status) => {
@@ -314,6 +336,10 @@ function videoCall(root) {
   };
 
   const onMessage = (message) => {
+    if (message.type !== 'signal' || !message.data.candidate) {
+      const detail = message.type === 'signal' ? ` from ${message.from} ${message.data.description ? message.data.description.type : ''}` : message.type === 'status' ? ` ${message.status.status}` : message.peer ? ` ${message.peer.participantId}` : message.participantId && message.type !== 'welcome' ? ` ${message.participantId}` : message.peers ? ` ${message.peers.map((p) => p.participantId).join(',')}` : '';
+      note(`got ${message.type}${detail}`);
+    }
     switch (message.type) {
       case 'welcome':
         state.me = message.participantId;
@@ -333,7 +359,7 @@ function videoCall(root) {
       case 'peer-joined':
         // they will send the offer; drop anything left from an earlier connection of theirs
         names.set(message.peer.participantId, message.peer.displayName);
-        closePeer(message.peer.participantId);
+        if (!isFresh(state.peers.get(message.peer.participantId))) closePeer(message.peer.participantId);
         say(notice, `${message.peer.displayName} joined the call.`);
         break;
       case 'peer-left': {
@@ -345,9 +371,16 @@ function videoCall(root) {
       case 'signal':
         onSignal(message.from, message.data);
         break;
-      case 'error':
+      case 'error': {
         say(notice, message.message);
+        // someone still waiting sees it where they are looking: the status
+        const said = waiting && state.status !== CALL_STATUS_IN_CALL ? part(waiting, 'message') : undefined;
+        if (said) {
+          said.textContent = message.message;
+          said.hidden = false;
+        }
         break;
+      }
       default:
         break;
     }
@@ -366,7 +399,8 @@ function videoCall(root) {
         console.error('message not understood', error);
       }
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
+      note(`socket closed ${event.code}`);
       if (state.socket !== socket) return;
       // the others drop their connections to us when our socket closes: start afresh after reconnecting
       closeAllPeers();
@@ -416,7 +450,7 @@ function videoCall(root) {
         });
         framesDecoded[id] = frames;
       }
-      return { participantId: state.me, status: state.status, framesDecoded, connectionStates };
+      return { participantId: state.me, status: state.status, framesDecoded, connectionStates, events: [...events] };
     },
   };
 
@@ -449,9 +483,10 @@ function clinicWatch(root) {
 }
 
 /** The sections of the page with these ids, taken from another rendering of it. */
-function replaceSections(htmlText, force) {
+function replaceSections(htmlText, force, onlyId) {
   const fresh = new DOMParser().parseFromString(htmlText, 'text/html');
   for (const section of document.querySelectorAll('[data-module="app-live-section"][id]')) {
+    if (onlyId !== undefined && section.id !== onlyId) continue;
     const replacement = fresh.getElementById(section.id);
     // never under someone's fingers, unless it answers their own form
     if (!replacement || (!force && section.contains(document.activeElement))) continue;
@@ -473,6 +508,8 @@ function liveSection(root) {
   for (const formElement of root.querySelectorAll('form[method="post"]')) {
     formElement.addEventListener('submit', async (event) => {
       event.preventDefault();
+      // a refresh that started before this post would bring back what it changes: it is dropped
+      document.body.setAttribute('data-live-posts', String(Number(document.body.getAttribute('data-live-posts') || '0') + 1));
       const buttonElement = formElement.querySelector('button[type="submit"]');
       if (buttonElement) buttonElement.disabled = true;
       try {
@@ -491,8 +528,10 @@ function liveSection(root) {
       const current = document.getElementById(id);
       if (!current) return clearInterval(timer);
       try {
+        const posts = document.body.getAttribute('data-live-posts');
         const answer = await fetch(location.href, { credentials: 'same-origin' });
-        if (answer.ok) replaceSections(await answer.text(), false);
+        const text = await answer.text();
+        if (answer.ok && posts === document.body.getAttribute('data-live-posts')) replaceSections(text, false, id);
       } catch {
         // the next round tries again
       }

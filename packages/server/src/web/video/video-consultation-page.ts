@@ -39,10 +39,12 @@ function participantsSection(v: ConsultationPageView): SafeHtml {
   const path = consultationPath(entry.appointmentId);
   const back = html`<input type="hidden" name="return" value="${path}">`;
   const rows = entry.participants.filter((p) => p.role !== 'clinician');
+  const full = v.errors?.find((e) => e.field === 'participants-full')?.message;
   const admitForm = (participantId: string | undefined, name: string) =>
     form(`${path}/admit`, v.csrf, [back, participantId !== undefined ? html`<input type="hidden" name="participantId" value="${participantId}">` : html``, button(`Admit ${name}`)]);
   return html`<section id="participants" data-module="app-live-section" data-refresh="5" aria-labelledby="participants-heading">
   <h2 id="participants-heading">People in this consultation</h2>
+  ${full !== undefined ? html`<p class="nhsuk-error-message" id="participants-full" tabindex="-1"><span class="nhsuk-u-visually-hidden">Error:</span> ${full} Someone must leave before another person can join.</p>` : html``}
   <ul class="nhsuk-list app-video-participants">
     ${rows.length === 0 ? html`<li>${entry.patientName} has not opened their link yet.</li>` : html``}
     ${rows.map(

@@ -20,6 +20,8 @@ import { consultationPath, renderClinicsMain, VIDEO_BASE } from './video-clinics
 import { INVITE_ROLES, renderConsultationMain, type ConsultationPageView } from './video-consultation-page.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** a participant of a call: base64url ids (with - and _) */
+const PARTICIPANT_ID = /^[A-Za-z0-9_\-.]{1,100}$/;
 const MAX_MESSAGE = 300;
 const MAX_NOTE = 20_000;
 const MAX_LATE_MINUTES = 240;
@@ -150,11 +152,21 @@ export function videoStaffRoutes(deps: WebDeps) {
         return reply.redirect(withDone(backTo(formOf(request), consultationPath(appointmentId)), done), 303);
       });
 
-    simple('admit', 'admitted', async (request, appointmentId) => {
-      const participantId = fieldText(formOf(request), 'participantId');
-      if (participantId === '') return deps.video.admit(deps.contextOf(request), appointmentId);
-      if (!ID.test(participantId)) throw new FhirError('NOT_FOUND', 'There is no such participant.');
-      return deps.video.admitParticipant(deps.contextOf(request), appointmentId, participantId);
+    app.post(`${VIDEO_BASE}/:appointmentId/admit`, async (request, reply) => {
+      deps.checkCsrf(request);
+      const appointmentId = appointmentIdOf(request);
+      const fields = formOf(request);
+      const participantId = fieldText(fields, 'participantId');
+      if (participantId !== '' && !PARTICIPANT_ID.test(participantId)) throw new FhirError('NOT_FOUND', 'There is no such participant.');
+      try {
+        if (participantId === '') await deps.video.admit(deps.contextOf(request), appointmentId);
+        else await deps.video.admitParticipant(deps.contextOf(request), appointmentId, participantId);
+      } catch (error) {
+        // a full call (four people): said beside the people waiting, on the consultation screen
+        if (isFhirError(error) && error.status === 409) return consultationPage(request, reply, 409, { errors: [{ field: 'participants-full', message: error.message }] });
+        throw error;
+      }
+      return reply.redirect(withDone(backTo(fields, consultationPath(appointmentId)), 'admitted'), 303);
     });
     simple('hold', 'held', async (request, appointmentId) => deps.video.hold(deps.contextOf(request), appointmentId));
     simple('phone', 'phone', async (request, appointmentId) => deps.video.moveToPhone(deps.contextOf(request), appointmentId));
