@@ -42,7 +42,8 @@ export interface VideoHub {
   hold(facts: AppointmentFacts): LiveCall;
   clinicOf(call: LiveCall): LiveClinic;
   connect(pass: VideoPass, socket: SignalSocket): SocketHandlers;
-  watch(scheduleIds: readonly string[], socket: SignalSocket): () => void;
+  /** a staff socket told `room-changed` for each clinic `mayWatch` allows (asked once per clinic); returns the unwatch */
+  watch(mayWatch: (scheduleId: string) => Promise<boolean>, socket: SignalSocket): () => void;
   /** moves a participant into the call; false (and an `error` to them) when it is full */
   admit(call: LiveCall, participantId: string, now: number): boolean;
   setStatus(call: LiveCall, status: CallStatus, now: number): void;
@@ -61,6 +62,7 @@ interface Bucket {
 
 export function createVideoHub(options: HubOptions): VideoHub {
   const clinics = new Map<string, LiveClinic>();
+  const watchers = new Map<SignalSocket, { may: (scheduleId: string) => Promise<boolean>; known: Map<string, Promise<boolean>> }>();
   const calls = new Map<string, LiveCall>();
   let open = 0;
 
@@ -83,7 +85,16 @@ export function createVideoHub(options: HubOptions): VideoHub {
   const statusFor = (call: LiveCall, p: LiveParticipant) => waitingStatusOf(clinicOf(call), call, p, options.now());
 
   const tellClinic = (clinic: LiveClinic): void => {
-    for (const watcher of clinic.watchers) send(watcher, { type: 'room-changed' });
+    for (const [socket, watcher] of watchers) {
+      let allowed = watcher.known.get(clinic.scheduleId);
+      if (allowed === undefined) {
+        allowed = watcher.may(clinic.scheduleId).catch(() => false);
+        watcher.known.set(clinic.scheduleId, allowed);
+      }
+      void allowed.then((ok) => {
+        if (ok && watchers.has(socket)) send(socket, { type: 'room-changed' });
+      });
+    }
   };
   const tellCall = (call: LiveCall): void => {
     for (const p of call.participants.values()) send(p.socket, { type: 'status', status: statusFor(call, p) });
@@ -113,7 +124,7 @@ export function createVideoHub(options: HubOptions): VideoHub {
         if (clinicianName !== undefined) existing.clinicianName ??= clinicianName;
         return existing;
       }
-      const clinic: LiveClinic = { scheduleId, name, ...(clinicianName !== undefined ? { clinicianName } : {}), opened: false, lateMinutes: 0, calls: new Map(), watchers: new Set() };
+      const clinic: LiveClinic = { scheduleId, name, ...(clinicianName !== undefined ? { clinicianName } : {}), opened: false, lateMinutes: 0, calls: new Map() };
       clinics.set(scheduleId, clinic);
       return clinic;
     },
@@ -223,11 +234,10 @@ export function createVideoHub(options: HubOptions): VideoHub {
       };
     },
 
-    watch(scheduleIds, socket) {
-      const watched = scheduleIds.map((id) => clinics.get(id)).filter((c): c is LiveClinic => c !== undefined);
-      for (const clinic of watched) clinic.watchers.add(socket);
+    watch(mayWatch, socket) {
+      watchers.set(socket, { may: mayWatch, known: new Map() });
       return () => {
-        for (const clinic of watched) clinic.watchers.delete(socket);
+        watchers.delete(socket);
       };
     },
 

@@ -49,8 +49,6 @@ export interface LiveClinic {
   lateMinutes: number;
   lastMessage?: { text: string; sentAt: string };
   calls: Map<string, LiveCall>;
-  /** staff sockets told when the room changes */
-  watchers: Set<SignalSocket>;
 }
 
 /** The patient's participant id in an appointment's call: every opening of their link is the same person. */

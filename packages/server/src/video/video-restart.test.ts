@@ -72,6 +72,22 @@ for (const backend of backends) {
       expect(events).toContain(`urn:kindred:token:video-pass:${pass.passId}`);
     });
 
+    it("the staff's clinic events socket is told when someone arrives; without a session it is refused", async () => {
+      const t = await videoTestApp(store);
+      try {
+        expect(await t.refusal(undefined, '/video/clinic-events')).toBe(401);
+        const watcher = await t.connect(undefined, '/video/clinic-events', { 'x-test-who': 'gpClinician' });
+        const cookie = (await t.open((await t.video.createLink('system', { appointmentId: appointment.id, role: 'patient', displayName: 'Alice' })).path)).cookie!;
+        const patient = await t.connect(cookie);
+        await patient.next('welcome');
+        expect(await watcher.next('room-changed')).toEqual({ type: 'room-changed' });
+        patient.socket.terminate();
+        watcher.socket.terminate();
+      } finally {
+        await t.close();
+      }
+    });
+
     it('a GP of another practice cannot see or act on this consultation', async () => {
       const t = await videoTestApp(store);
       try {

@@ -40,9 +40,9 @@ export interface VideoTestApp {
   open(path: string): Promise<{ status: number; location?: string; cookie?: string; body: string }>;
   /** the clinician's pass cookie for an appointment, as POST …/join gives it */
   clinicianCookie(who: Who, appointmentId: string): Promise<string>;
-  connect(cookie: string | undefined, path?: string): Promise<TestSocket>;
+  connect(cookie: string | undefined, path?: string, headers?: Record<string, string>): Promise<TestSocket>;
   /** the upgrade's refusal status when the socket cannot open */
-  refusal(cookie: string | undefined): Promise<number>;
+  refusal(cookie: string | undefined, path?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,7 +68,18 @@ export async function videoTestApp(store: Store, options: { graceMs?: number } =
   };
   const app = Fastify({ logger: false });
   app.setErrorHandler((error, _request, reply) => reply.code(isFhirError(error) ? error.status : 500).send({ error: (error as Error).message }));
-  await app.register(videoRoutes({ video, settings, send: (reply, status, page) => sendPage(reply, status, page) }));
+  await app.register(
+    videoRoutes({
+      video,
+      settings,
+      send: (reply, status, page) => sendPage(reply, status, page),
+      // who is signed in is chosen per request in these tests (the web session is the sign-in tests' business)
+      staffContext: async (request) => {
+        const who = request.headers['x-test-who'];
+        return typeof who === 'string' ? contextOf(who as Who) : undefined;
+      },
+    }),
+  );
   // what the staff's POST /app/staff/video/:id/join does: a clinician's pass cookie
   app.post('/test/clinician-pass/:who/:appointmentId', async (request, reply) => {
     const { who, appointmentId } = request.params as { who: Who; appointmentId: string };
@@ -89,9 +100,9 @@ export async function videoTestApp(store: Store, options: { graceMs?: number } =
     return header?.split(';')[0];
   };
 
-  const connect = (cookie: string | undefined, path = '/video/signal'): Promise<TestSocket> =>
+  const connect = (cookie: string | undefined, path = '/video/signal', headers: Record<string, string> = {}): Promise<TestSocket> =>
     new Promise((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: cookie !== undefined ? { cookie } : {} });
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: { ...headers, ...(cookie !== undefined ? { cookie } : {}) } });
       const received: ServerMessage[] = [];
       const taken = new Set<ServerMessage>();
       const waiters: (() => void)[] = [];
@@ -153,9 +164,9 @@ export async function videoTestApp(store: Store, options: { graceMs?: number } =
       return cookie;
     },
     connect,
-    refusal: (cookie) =>
+    refusal: (cookie, path = '/video/signal') =>
       new Promise((resolve, reject) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}/video/signal`, { headers: cookie !== undefined ? { cookie } : {} });
+        const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: cookie !== undefined ? { cookie } : {} });
         socket.on('unexpected-response', (_request, response) => {
           resolve(response.statusCode ?? 0);
           socket.terminate();
