@@ -53,6 +53,9 @@ for (const backend of backends) {
       expect(counts).toEqual(summary.byType);
       expect(counts).toMatchObject({ Organization: 7, Practitioner: 13, PractitionerRole: 13, HealthcareService: 2, Questionnaire: 1, Schedule: 12, Patient: PEOPLE });
       for (const type of ['QuestionnaireResponse', 'Task', 'Appointment', 'Communication', 'Slot', 'RelatedPerson', 'Consent']) expect(counts[type] ?? 0).toBeGreaterThan(0);
+      // the virtual ward: one ward, eight people on it with their plans and readings
+      expect(counts).toMatchObject({ CareTeam: 1, CarePlan: 8 });
+      expect(counts.Observation ?? 0).toBeGreaterThan(8 * 20);
       // with 40 people every one has a request open today, in one practice's inbox or the other
       expect(summary.openRequests.riverside + summary.openRequests.hillview).toBe(PEOPLE);
       const open = await store.repository.search(parseSearchRequest('Task', [['code', 'https://kindred.health/fhir/CodeSystem/task-code|online-request'], ['status', 'requested,in-progress'], ['_count', '200']], { handling: 'strict' }));
