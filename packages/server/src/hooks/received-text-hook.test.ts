@@ -1,9 +1,13 @@
 /**
  * The received-text callback's pure parts: the bearer token check (exact, case-sensitive token,
- * nothing else accepted) and reading Notify's body (its exact shape, the `content` alias, and
- * every kind of wrong body named in the answer). Over HTTP: tests/e2e/web/monitoring-hook.test.ts.
+ * nothing else accepted), reading Notify's body (its exact shape, the `content` alias, and
+ * every kind of wrong body named in the answer), and the token's setting. Over HTTP:
+ * tests/e2e/web/monitoring-hook.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { createTokenService } from '@kindred/access';
+import { testBackends } from '@kindred/store/testing';
+import { settingsOf } from '../http/app-config.ts';
 import { bearerMatches, parseReceivedText } from './received-text-hook.ts';
 
 const TOKEN = 'a-long-callback-token-0123456789';
@@ -45,5 +49,20 @@ describe('Notify’s received text message', () => {
     expect(error({ ...notify, message: 'x'.repeat(5000) })).toContain('longer than a text message');
     expect(error({ ...notify, date_received: 'yesterday' })).toContain('date_received');
     expect(error({ ...notify, destination_number: 7 })).toContain('destination_number');
+  });
+});
+
+describe('the callback’s setting', () => {
+  it('needs a token of at least 16 characters without spaces, and is off without one', async () => {
+    const [sqlite] = await testBackends();
+    const store = await sqlite!.open();
+    try {
+      const base = { store, tokens: createTokenService(store.settings), version: 'test', logger: false };
+      expect(settingsOf(base).receivedText).toBeUndefined();
+      expect(settingsOf({ ...base, receivedText: { token: TOKEN } }).receivedText).toEqual({ token: TOKEN });
+      for (const token of ['short', 'has a space in it somewhere', '']) expect(() => settingsOf({ ...base, receivedText: { token } })).toThrow(/at least 16 characters/);
+    } finally {
+      await store.close();
+    }
   });
 });
