@@ -2,7 +2,12 @@
  * The ward's dashboard (decision 0016): one row per person on the ward whom the caller may see,
  * red first, then amber, then green, and within a colour the longest since a reading first. Each
  * row: the latest value of each planned measure with its colour, the latest NEWS2, missed
- * readings, open alerts, and the last 7 days of each measure for small charts.
+ * readings, open alerts, and, for red and amber people (the ones the page charts), the last 7 days
+ * of each measure; green people's series have no points (their charts are on their own page).
+ *
+ * The reads are for the whole ward at once (ward-reads.ts): the plans with their patients, the last
+ * day's readings and the open alerts of everyone, then 7 days only for the people who are charted
+ * or whose last day does not hold a reading of every planned measure and a NEWS2.
  *
  * The person's current colour is their newest reading set's (a late, older set does not change
  * it), made amber by a missed reading and red by an alert no one has closed.
@@ -13,7 +18,6 @@
 import { isFhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { nameOf } from '../access-needs/index.ts';
-import { TASK_CODE_SYSTEM } from '../requests/request-vocabulary.ts';
 import {
   Measure,
   RagColour,
@@ -30,9 +34,10 @@ import {
 } from './monitoring-api.ts';
 import { readVirtualWard, type WardOptions } from './enrolment.ts';
 import { monitoringPlanOf } from './monitoring-plan.ts';
-import { CARE_PLAN_CATEGORY_SYSTEM, CONSCIOUSNESS_WORDS, MEASURES, REMOTE_MONITORING, VIRTUAL_WARD_ALERT } from './monitoring-vocabulary.ts';
+import { CARE_PLAN_CATEGORY_SYSTEM, CONSCIOUSNESS_WORDS, MEASURES, REMOTE_MONITORING } from './monitoring-vocabulary.ts';
 import { effectiveOf, isNews2, setIdOf, valuesOfObservation } from './reading-observations.ts';
 import { comparableValues, missedMeasures, news2Reasons, thresholdColour, valueText, worstColour } from './thresholds.ts';
+import { observationsOf, openAlertsOf } from './ward-reads.ts';
 
 const DAY = 86_400_000;
 const COLOUR_ORDER: Readonly<Record<RagColour, number>> = { red: 0, amber: 1, green: 2 };
@@ -152,6 +157,15 @@ async function wardOrFallback(repository: Repository, wardId: string, plans: rea
   }
 }
 
+/** Readings of the last day are read for everyone: enough for most people's latest values and colour. */
+const RECENT = DAY;
+
+/** Whether a person's recent readings hold everything their row needs but the charts: each planned measure's newest reading and the newest NEWS2. */
+function recentIsEnough(plan: MonitoringPlan, readings: readonly StoredResource[]): boolean {
+  const seen = new Set(readings.filter((o) => !isNews2(o)).map((o) => valuesOfObservation(o)?.measure));
+  return readings.some(isNews2) && plan.measures.every((m) => seen.has(m.measure));
+}
+
 export async function wardDashboard(repository: Repository, wardId: string, now: number, options: WardOptions = {}): Promise<WardDashboard> {
   const page = await repository.search(
     parseSearchRequest(
@@ -166,43 +180,31 @@ export async function wardDashboard(repository: Repository, wardId: string, now:
       { handling: 'strict' },
     ),
   );
-  const ward = await wardOrFallback(options.wards ?? repository, wardId, page.matches);
   const patients = new Map(page.included.filter((r) => r.resourceType === 'Patient').map((p) => [p.id, p]));
-  const since = new Date(now - 7 * DAY).toISOString();
-  const rows = await Promise.all(
-    page.matches.map(async (carePlan) => {
-      const plan = monitoringPlanOf(carePlan);
-      const [readings, alerts] = await Promise.all([
-        repository.search(
-          parseSearchRequest(
-            'Observation',
-            [
-              ['patient', `Patient/${plan.patientId}`],
-              ['date', `ge${since}`],
-              ['date', `le${new Date(now).toISOString()}`],
-              ['_sort', '-date'],
-              ['_count', '1000'],
-            ],
-            { handling: 'strict' },
-          ),
-        ),
-        repository.search(
-          parseSearchRequest(
-            'Task',
-            [
-              ['patient', `Patient/${plan.patientId}`],
-              ['code', `${TASK_CODE_SYSTEM}|${VIRTUAL_WARD_ALERT}`],
-              ['status', 'requested,received,accepted,ready,in-progress,on-hold'],
-              ['_count', '20'],
-            ],
-            { handling: 'strict' },
-          ),
-        ),
-      ]);
-      const ofPlan = readings.matches.filter((o) => (o.basedOn as { reference?: string }[] | undefined)?.some((b) => b.reference === `CarePlan/${carePlan.id}`) === true);
-      return dashboardRow(plan, patients.get(plan.patientId), ofPlan, alerts.matches, now);
-    }),
-  );
+  const plans = page.matches.map((carePlan) => monitoringPlanOf(carePlan));
+  const patientIds = plans.map((p) => p.patientId);
+  const ofPlan = (plan: MonitoringPlan, readings: Map<string, StoredResource[]>) =>
+    (readings.get(plan.patientId) ?? []).filter((o) => (o.basedOn as { reference?: string }[] | undefined)?.some((b) => b.reference === `CarePlan/${plan.carePlan.id}`) === true);
+
+  // the whole ward in a few searches: the last day's readings and the open alerts of everyone
+  const [ward, recent, alerts] = await Promise.all([
+    wardOrFallback(options.wards ?? repository, wardId, page.matches),
+    observationsOf(repository, patientIds, now - RECENT, now),
+    openAlertsOf(repository, patientIds),
+  ]);
+  const firstRows = plans.map((plan) => {
+    const readings = ofPlan(plan, recent);
+    const enough = recentIsEnough(plan, readings);
+    return { plan, enough, row: dashboardRow(plan, patients.get(plan.patientId), readings, alerts.get(plan.patientId) ?? [], now) };
+  });
+  // 7 days for the people shown with charts (red and amber), and for anyone the last day does not settle
+  const needed = firstRows.filter((r) => !r.enough || r.row.colour !== RagColour.green).map((r) => r.plan.patientId);
+  const week = needed.length > 0 ? await observationsOf(repository, needed, now - 7 * DAY, now) : new Map<string, StoredResource[]>();
+  const rows = firstRows.map(({ plan, enough, row }) => {
+    const full = !enough || row.colour !== RagColour.green ? dashboardRow(plan, patients.get(plan.patientId), ofPlan(plan, week), alerts.get(plan.patientId) ?? [], now) : row;
+    // green people are not charted on the dashboard (their charts are on their own page)
+    return full.colour === RagColour.green ? { ...full, series: full.series.map((s) => ({ ...s, points: [] })) } : full;
+  });
   const sinceLast = (row: DashboardRow) => (row.lastReadingAt !== undefined ? Date.parse(row.lastReadingAt) : Number.NEGATIVE_INFINITY);
   rows.sort((a, b) => COLOUR_ORDER[a.colour] - COLOUR_ORDER[b.colour] || sinceLast(a) - sinceLast(b) || a.name.localeCompare(b.name, 'en-GB'));
   return { ward, rows, caution: NEWS2_CAUTION };
