@@ -82,6 +82,7 @@ function areaResources(people: number): Resource[] {
       category: [{ coding: [{ system: CARE_TEAM_CATEGORY_SYSTEM, code: VIRTUAL_WARD }] }],
       name: 'Bench Virtual Ward',
       managingOrganization: [{ reference: 'Organization/bench-hospital' }],
+      participant: [{ member: { reference: 'Organization/bench-hospital' } }],
       telecom: [{ system: 'phone', value: '0300 555 0000' }],
     },
   ];

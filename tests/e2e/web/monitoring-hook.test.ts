@@ -27,7 +27,7 @@ const WARD: Resource = {
   name: 'City Respiratory Virtual Ward',
   managingOrganization: [{ reference: 'Organization/hospital' }],
   telecom: [{ system: 'phone', value: '0113 496 0999' }],
-  participant: [{ member: { reference: 'PractitionerRole/dr-hospital-role' } }],
+  participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'PractitionerRole/dr-hospital-role' } }],
 };
 
 let ids = 0;

@@ -26,7 +26,7 @@ const WARD: Resource = {
   name: 'City Respiratory Virtual Ward',
   managingOrganization: [{ reference: 'Organization/hospital' }],
   telecom: [{ system: 'phone', value: '0113 496 0999' }],
-  participant: [{ member: { reference: 'PractitionerRole/dr-hospital-role' } }],
+  participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'PractitionerRole/dr-hospital-role' } }],
 };
 
 /** A receptionist at the hospital, and a referral of Dave to it (so its clinician may enrol him). */
@@ -220,6 +220,10 @@ for (const backend of backends) {
       const southWard = await south.page('/app/staff/ward');
       expect(southWard.status).toBe(404);
       expect(southWard.html).not.toContain('City Respiratory Virtual Ward');
+      // asking for the ward by its id does not show it either: south's staff may not read it
+      const asked = await south.page('/app/staff/ward?ward=ward-hospital');
+      expect(asked.status).toBe(404);
+      expect(asked.html).not.toContain('City Respiratory Virtual Ward');
       expect([403, 404]).toContain((await south.page('/app/staff/ward/people/alice')).status);
     });
 

@@ -4,10 +4,11 @@
  * policy) and a remote-monitoring CarePlan, written together in one transaction through the
  * caller's access-checked repository; the wards; a person's active plan.
  *
- * The ward's CareTeam names no patient, so the access policy shows it to nobody who reads through
- * a person's or a member of staff's record (it is about no one's care). Where a ward must be read,
- * the functions take `options.wards`: a repository that may read CareTeams (Kindred's monitoring
- * system context), and fall back to the caller's repository.
+ * The ward's CareTeam names no patient; the access policy shows it to staff whose organisation (or
+ * who themselves) take part in it (`participant`), so every ward lists the organisation that runs
+ * it as a participant. Where someone else must read a ward (a person, or a text with nobody signed
+ * in), the functions take `options.wards`: a repository that may read CareTeams (Kindred's
+ * monitoring system context), and fall back to the caller's repository.
  *
  * Must not write anything a caller could not write themselves.
  */

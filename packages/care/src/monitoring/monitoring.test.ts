@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
-import { activeMonitoringPlan, dischargeFromVirtualWard, enrolInVirtualWard, findVirtualWards } from './enrolment.ts';
+import { activeMonitoringPlan, dischargeFromVirtualWard, enrolInVirtualWard, findVirtualWards, readVirtualWard } from './enrolment.ts';
 import { Measure, type MonitoringDeps, type ReadingValues } from './monitoring-api.ts';
 import { MOBILES, MONITORING_AREA, NOW, WARD_ID, at, monitoringDeps, repositoryOf, systemRepository } from './monitoring-fixture.ts';
 import {
@@ -306,6 +306,9 @@ for (const backend of backends) {
     it('a member of staff elsewhere sees only the people their organisation cares for', async () => {
       const dashboard = await wardDashboard(otherGp, WARD_ID, NOW + 10.5 * 3_600_000, { wards: system });
       expect(dashboard.rows.map((r) => r.patientId)).toEqual(['carol']);
+      // the ward itself: its organisation's staff read it through their own record, another organisation's may not
+      expect((await wardDashboard(wardStaff, WARD_ID, NOW + 10.5 * 3_600_000)).ward.phone).toBe('0113 496 0100');
+      expect((await rejection(readVirtualWard(otherGp, WARD_ID))).status).toBe(404);
     });
 
     it('a clinician at another organisation without the episode cannot see the person\'s readings; the person sees their own', async () => {

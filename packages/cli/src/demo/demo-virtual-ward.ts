@@ -67,7 +67,11 @@ export function virtualWardResource(): Resource {
     name: DEMO_WARD.name,
     managingOrganization: [{ reference: `Organization/${ORGANISATIONS.hospital.id}`, display: ORGANISATIONS.hospital.name }],
     telecom: [{ system: 'phone', value: DEMO_WARD.phone, use: 'work' }],
-    participant: [{ member: { reference: `PractitionerRole/${roleId(consultant)}`, display: staffName(consultant) } }],
+    // the organisation as a participant: its staff may read the ward through their own record (decision 0016)
+    participant: [
+      { member: { reference: `Organization/${ORGANISATIONS.hospital.id}`, display: ORGANISATIONS.hospital.name } },
+      { member: { reference: `PractitionerRole/${roleId(consultant)}`, display: staffName(consultant) } },
+    ],
   };
 }
 

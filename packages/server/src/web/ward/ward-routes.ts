@@ -5,8 +5,9 @@
  * and enrolment from the person's record (GET and POST /app/staff/people/:id/virtual-ward).
  *
  * Every read and write goes through the signed-in person's access-checked, audited record and the
- * monitoring service; the ward's alert and the person's message go through Kindred's monitoring
- * system context (hooks/monitoring-system.ts). A form that cannot be saved comes back with status
+ * monitoring service, the wards too (their CareTeams list the organisation that runs them as a
+ * participant, so its staff may read them); only the ward's alert and the person's message go
+ * through Kindred's monitoring system context (hooks/monitoring-system.ts). A form that cannot be saved comes back with status
  * 400, errors beside the fields and what was typed. Nothing here builds SQL.
  */
 import {
@@ -23,7 +24,6 @@ import {
   VIRTUAL_WARD_ALERT,
   wardDashboard,
   type Measure,
-  type MonitoringDeps,
   type MonitoringPlan,
   type VirtualWard,
 } from '@kindred/care';
@@ -58,11 +58,9 @@ interface Page {
   errors?: readonly FieldError[];
 }
 
-/** The wards of every organisation the member of staff works for. */
-async function wardsOf(monitoring: MonitoringDeps, workplace: StaffWorkplace): Promise<VirtualWard[]> {
-  // the wards themselves are read as Kindred's monitoring (a ward's CareTeam names no patient, so
-  // the policy shows it to nobody); which ones: only those of the member of staff's organisations
-  const lists = await Promise.all(workplace.all.map((o) => findVirtualWards(monitoring.system, o.id)));
+/** The wards of every organisation the member of staff works for that they may read (their organisation takes part in them). */
+async function wardsOf(ctx: WebContext, workplace: StaffWorkplace): Promise<VirtualWard[]> {
+  const lists = await Promise.all(workplace.all.map((o) => findVirtualWards(ctx.record, o.id)));
   const seen = new Set<string>();
   return lists.flat().filter((w) => (seen.has(w.id) ? false : (seen.add(w.id), true)));
 }
@@ -72,9 +70,9 @@ const queryText = (request: FastifyRequest, name: string): string | undefined =>
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-async function wardName(monitoring: MonitoringDeps, wardId: string): Promise<string> {
+async function wardName(ctx: WebContext, wardId: string): Promise<string> {
   try {
-    const team = await monitoring.system.read('CareTeam', wardId);
+    const team = await ctx.record.read('CareTeam', wardId);
     return typeof team.name === 'string' ? team.name : 'the virtual ward';
   } catch (error) {
     if (isFhirError(error) && error.status < 500) return 'the virtual ward';
@@ -98,13 +96,13 @@ export function wardRoutes(deps: WebDeps) {
       const ctx = staffContextOf(deps, request);
       const workplace = await staffWorkplace(ctx.principal, ctx.record, queryText(request, 'org'));
       const org = orgParam(workplace);
-      const wards = await wardsOf(monitoring, workplace);
+      const wards = await wardsOf(ctx, workplace);
       const chosen = wards.find((w) => w.id === queryText(request, 'ward')) ?? wards[0];
       if (chosen === undefined) {
         throw new FhirError('NOT_FOUND', `${workplace.current.name} does not run a virtual ward in Kindred, or you are not one of its staff.`);
       }
       const now = Date.now();
-      const dashboard = await wardDashboard(ctx.record, chosen.id, now, { wards: monitoring.system });
+      const dashboard = await wardDashboard(ctx.record, chosen.id, now);
       const planIds = dashboard.rows.map((r) => r.carePlanId);
       const plans = planIds.length === 0 ? [] : (await ctx.record.search(parseSearchRequest('CarePlan', [['_id', planIds.join(',')], ['_count', String(planIds.length)]], { handling: 'strict' }))).matches;
       const byPlan = new Map(plans.map((p) => [p.id, Object.fromEntries(monitoringPlanOf(p).measures.map((m) => [m.measure, m.thresholds])) as Partial<Record<Measure, ChartBands>>]));
@@ -121,7 +119,7 @@ export function wardRoutes(deps: WebDeps) {
       const patient = await ctx.record.read('Patient', patientId);
       const plan = await planOrNotFound(ctx, patientId);
       const since = new Date(Math.max(Date.parse(plan.start) || 0, now - TABLE_DAYS * DAY) - DAY).toISOString();
-      const [sets, alerts, ward] = await Promise.all([readingSets(ctx.record, patientId, plan, { since }), openAlertTasks(ctx.record, patientId), wardName(monitoring, plan.wardId)]);
+      const [sets, alerts, ward] = await Promise.all([readingSets(ctx.record, patientId, plan, { since }), openAlertTasks(ctx.record, patientId), wardName(ctx, plan.wardId)]);
       return renderWardPersonPage({
         patientId,
         name: nameOf(patient) ?? 'Name not recorded',
@@ -213,7 +211,7 @@ export function wardRoutes(deps: WebDeps) {
     const enrolPage = async (request: FastifyRequest, id: string, state: { typed?: FormFields; errors?: readonly FieldError[] }): Promise<{ page: Page; wards: VirtualWard[]; patient: StoredResource }> => {
       const ctx = staffContextOf(deps, request);
       const workplace = await staffWorkplace(ctx.principal, ctx.record, queryText(request, 'org'));
-      const [patient, wards] = await Promise.all([ctx.record.read('Patient', id), wardsOf(monitoring, workplace)]);
+      const [patient, wards] = await Promise.all([ctx.record.read('Patient', id), wardsOf(ctx, workplace)]);
       const page = renderEnrolPage({ patientId: id, name: nameOf(patient) ?? 'this person', wards, csrf: ctx.viewer.csrf, ...state });
       return { page, wards, patient };
     };
@@ -250,7 +248,6 @@ export function wardRoutes(deps: WebDeps) {
           now: Date.now(),
           ...(parsed.choices.reason !== undefined ? { reason: parsed.choices.reason } : {}),
           },
-          { wards: monitoring.system },
         );
       } catch (error) {
         if (!isFhirError(error) || !['CONFLICT', 'UNPROCESSABLE', 'INVALID_REQUEST'].includes(error.errorName)) throw error;
