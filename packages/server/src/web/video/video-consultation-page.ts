@@ -8,6 +8,7 @@
  */
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { callSection, videoAssets } from '../../video/pages/video-call-markup.ts';
+import { MAX_CALL_PARTICIPANTS } from '../../video/video-protocol.ts';
 import type { ConsultationView } from '../../video/video-service.ts';
 import { backLink, button, form, insetText, radios, tag, textarea, textInput, warningCallout, type FieldErrors } from '../components.ts';
 import { doneBanner } from '../staff/staff-components.ts';
@@ -40,6 +41,9 @@ function participantsSection(v: ConsultationPageView): SafeHtml {
   const back = html`<input type="hidden" name="return" value="${path}">`;
   const rows = entry.participants.filter((p) => p.role !== 'clinician');
   const full = v.errors?.find((e) => e.field === 'participants-full')?.message;
+  // four in the call (the clinician counts): nobody else can be admitted, so no button is offered
+  const callIsFull = entry.participants.filter((p) => p.status === 'in-call').length >= MAX_CALL_PARTICIPANTS;
+  const canAdmit = (status: string): boolean => status === 'waiting' || status === 'on-hold';
   const admitForm = (participantId: string | undefined, name: string) =>
     form(`${path}/admit`, v.csrf, [back, participantId !== undefined ? html`<input type="hidden" name="participantId" value="${participantId}">` : html``, button(`Admit ${name}`)]);
   return html`<section id="participants" data-module="app-live-section" data-refresh="5" aria-labelledby="participants-heading">
@@ -49,7 +53,13 @@ function participantsSection(v: ConsultationPageView): SafeHtml {
     ${rows.length === 0 ? html`<li>${entry.patientName} has not opened their link yet.</li>` : html``}
     ${rows.map(
       (p) => html`<li data-participant="${p.participantId}" data-role="${p.role}"><strong>${p.displayName}</strong> ${tag(CALL_STATUS_WORDS[p.status].text, CALL_STATUS_WORDS[p.status].colour)} ${p.connected ? 'connected' : 'not connected'}
-      ${p.status === 'waiting' || p.status === 'on-hold' ? admitForm(p.role === 'patient' ? undefined : p.participantId, p.displayName) : html``}</li>`,
+      ${
+        !canAdmit(p.status)
+          ? html``
+          : callIsFull
+            ? html`<p class="app-video-full">The call is full (${MAX_CALL_PARTICIPANTS} people). Someone must leave before ${p.displayName} can join.</p>`
+            : admitForm(p.role === 'patient' ? undefined : p.participantId, p.displayName)
+      }</li>`,
     )}
   </ul>
 </section>`;
@@ -106,7 +116,7 @@ export function renderConsultationMain(v: ConsultationPageView): SafeHtml {
   <h1>Video consultation with ${entry.patientName}</h1>
   ${doneBanner(v.done)}
   <p>${timeText(entry.appointmentStart)} on ${dayText(entry.appointmentStart)}, ${entry.minutesDuration} minutes. ${waitingSinceText(entry.waitingSince, v.now)}.</p>
-  <dl class="nhsuk-summary-list">
+  <dl class="nhsuk-summary-list" id="summary" data-module="app-live-section" data-refresh="5">
     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Status</dt><dd class="nhsuk-summary-list__value" data-part="status">${tag(CALL_STATUS_WORDS[entry.status].text, CALL_STATUS_WORDS[entry.status].colour)}</dd></div>
     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Privacy</dt><dd class="nhsuk-summary-list__value" data-privacy="${entry.privacyAnswer ?? ''}">${privacyText(entry.privacyAnswer)}</dd></div>
     <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Access needs</dt><dd class="nhsuk-summary-list__value">${

@@ -94,6 +94,16 @@ describe('the consultation screen', () => {
     expect(phone).not.toContain('data-module="app-video-call"');
   });
 
+  it('offers no admit button once four are in the call, and says why', () => {
+    const inCall = (participantId: string, role: 'patient' | 'clinician' | 'carer' | 'interpreter') => ({ participantId, role, displayName: participantId, connected: true, status: 'in-call' as const });
+    const participants = [inCall('patient-a1', 'patient'), inCall('gp', 'clinician'), inCall('sam', 'carer'), inCall('ola', 'interpreter'), { participantId: 'col', role: 'colleague' as const, displayName: 'Dr Second', connected: true, status: 'waiting' as const }];
+    const full = renderConsultationMain({ view: view({ entry: entry({ status: 'in-call', participants }) }), csrf: 'c', now: NOW, joined: false, clinicianName: 'Dr Hassan' }).value;
+    expect(full).toContain('The call is full (4 people). Someone must leave before Dr Second can join.');
+    expect(full).not.toContain('Admit Dr Second');
+    const room = renderConsultationMain({ view: view({ entry: entry({ status: 'in-call', participants: participants.filter((p) => p.participantId !== 'ola') }) }), csrf: 'c', now: NOW, joined: false, clinicianName: 'Dr Hassan' }).value;
+    expect(room).toContain('Admit Dr Second');
+  });
+
   it('keeps the typed notes when they could not be saved', () => {
     const page = renderConsultationMain({
       view: view({ note: { text: 'their notes', versionId: '2', documentId: 'd1' } }),
