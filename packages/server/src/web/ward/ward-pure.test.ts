@@ -2,12 +2,15 @@
  * The virtual ward pages' pure parts: the trend chart (an accessible image with a text alternative,
  * the threshold bands, each reading's colour also in its shape), the readings form's parsing (only
  * the plan's measures, typing slips caught, blood pressure in two halves) and the enrolment form's
- * parsing (limits in order, scale 2 on a clinician's decision).
+ * parsing (limits in order, scale 2 on a clinician's decision); the dashboard's own classes are in
+ * the stylesheet.
  */
 import { DEFAULT_THRESHOLDS, Measure, RagColour } from '@kindred/care';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseReadingsForm, readingFields } from './readings-form.ts';
 import { chartDescription, trendChart } from './ward-chart.ts';
+import { renderWardDashboard } from './ward-dashboard-page.ts';
 import { parseEnrolForm, renderEnrolPage } from './ward-enrol-page.ts';
 
 const DAY = 86_400_000;
@@ -121,5 +124,28 @@ describe('the enrolment form', () => {
     const parsed = parseEnrolForm({ ...good, 'spo2-scale': '2', 'limit-spo2-redBelow': '92', 'limit-spo2-amberBelow': '94' }, ['ward-1']);
     expect('choices' in parsed && parsed.choices.measures[0]).toEqual({ measure: 'spo2', timesPerDay: 2 });
     expect('choices' in parsed && parsed.choices.spo2Scale).toBe(2);
+  });
+});
+
+describe("the ward dashboard's styles", () => {
+  it('defines in app.css every Kindred class the dashboard uses (cards, charts side by side)', async () => {
+    const css = await readFile(new URL('../../pages/app.css', import.meta.url), 'utf8');
+    const row = {
+      patientId: 'p1',
+      name: 'Alice Able',
+      colour: RagColour.amber,
+      reasons: [{ colour: RagColour.amber, text: 'Oxygen level (SpO2): 93%' }],
+      lastReadingAt: new Date(NOW - DAY).toISOString(),
+      latest: [],
+      missed: [],
+      openAlerts: [],
+      series: [Measure.spo2, Measure.pulse].map((measure) => ({ measure, unit: '', points: [{ at: new Date(NOW - DAY).toISOString(), value: 93, colour: RagColour.amber }] })),
+      carePlanId: 'plan-1',
+    };
+    const careTeam = { resourceType: 'CareTeam', id: 'ward-1', meta: { versionId: '1', lastUpdated: new Date(NOW).toISOString() } };
+    const page = renderWardDashboard({ dashboard: { ward: { id: 'ward-1', name: 'Respiratory virtual ward', careTeam }, rows: [row], caution: 'NEWS2' }, wards: [], now: NOW, bands: new Map(), linkOf: (path) => path }).main.value;
+    const used = [...new Set([...page.matchAll(/class="([^"]*)"/g)].flatMap((m) => m[1]!.split(/\s+/)).filter((c) => c.startsWith('app-')))];
+    expect(used).toEqual(expect.arrayContaining(['app-ward-card', 'app-ward-card--amber', 'app-trend-list', 'app-trend-list__item', 'app-trend-chart']));
+    expect(used.filter((c) => !new RegExp(`\\.${c}[\\s,{:]`).test(css))).toEqual([]);
   });
 });
