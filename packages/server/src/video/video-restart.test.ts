@@ -42,6 +42,11 @@ for (const backend of backends) {
         expect(opened).toMatchObject({ status: 303, location: '/video/check' });
         // the patient's link is theirs until the day after: it opens again
         expect((await t.open(new URL(link).pathname)).status).toBe(303);
+        // the same for a confirmation sent from a page: the link is made from the request's site
+        const forConfirmation = await t.video.linkForMessage(appointment, { host: 'kindred.test', protocol: 'https' } as never);
+        expect(forConfirmation).toMatch(/^https:\/\/kindred\.test\/video\/join\/[A-Za-z0-9_-]{43}$/);
+        expect((await t.open(new URL(forConfirmation!).pathname)).status).toBe(303);
+        expect(await t.video.linkForMessage({ ...appointment, serviceType: [] }, { host: 'kindred.test', protocol: 'https' } as never)).toBeUndefined();
       } finally {
         await t.close();
       }

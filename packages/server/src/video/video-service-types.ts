@@ -117,6 +117,11 @@ export interface VideoService {
   moveToPhone(context: WebContext, appointmentId: string): Promise<void>;
   finish(context: WebContext, appointmentId: string): Promise<void>;
   saveNote(context: WebContext, appointmentId: string, text: string, ifMatchVersion?: string): Promise<void>;
+  /**
+   * the patient's join link (absolute) for a message about a video appointment (its confirmation):
+   * undefined for any other appointment; the site is the configured public address, else the request's
+   */
+  linkForMessage(appointment: StoredResource, request: FastifyRequest): Promise<string | undefined>;
   /** a pass for the signed-in clinician to join the call's WebSocket (sets the cookie) */
   clinicianPass(context: WebContext, appointmentId: string, reply: FastifyReply): Promise<VideoPass>;
   /** the signalling socket of a pass: its handlers (the route calls them on each frame and on close) */

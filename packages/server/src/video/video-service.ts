@@ -30,7 +30,7 @@ import {
 import { FhirError } from '@kindred/fhir';
 import { loadSignInSecrets } from '../oidc/sign-in-secrets.ts';
 import { CALL_FULL_MESSAGE, createVideoHub } from './video-hub.ts';
-import { linkExpiryFor, londonDateOf } from './video-links.ts';
+import { linkExpiryFor, londonDateOf, patientVideoLinks } from './video-links.ts';
 import { isWaiting, patientParticipantId, waitingStatusOf, type LiveCall, type LiveClinic } from './video-live.ts';
 import { createVideoPasses, sha256, type VideoPasses } from './video-passes.ts';
 import { CallStatus, MAX_CALL_PARTICIPANTS, type ParticipantRole } from './video-protocol.ts';
@@ -352,6 +352,12 @@ export function createVideoService(deps: VideoServiceDeps): VideoService {
       staffOnly(context);
       const author = context.access.fhirUser !== undefined ? { reference: context.access.fhirUser } : { reference: 'Practitioner/unknown' };
       await saveConsultationNote(context.record, { appointmentId, text, author, now: now(), ...(ifMatchVersion !== undefined && ifMatchVersion !== '' ? { ifMatchVersion } : {}) });
+    },
+
+    async linkForMessage(appointment, request) {
+      const site = configuredSite ?? (/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(request.host) ? `${request.protocol}://${request.host}` : undefined);
+      if (site === undefined) return undefined;
+      return patientVideoLinks({ store, siteUrl: site, now })(appointment);
     },
 
     async clinicianPass(context, appointmentId, reply) {
