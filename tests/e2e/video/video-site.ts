@@ -11,7 +11,12 @@ import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import { CHROMIUM_ARGS, chromiumPath, type TestBrowser } from '../support/browser.ts';
-import { idOf, practiceOf, startDemoSite, type DemoSite } from '../web/journeys/demo-site.ts';
+import { createTokenService } from '@kindred/access';
+import { buildApp } from '@kindred/server';
+import { openSqliteTestStore, type TestStore } from '@kindred/store/testing';
+import { createDemoArea, readDemoAccounts, type DemoAccount } from '../../../packages/cli/src/demo/index.ts';
+import { CHEAP_SCRYPT, freePort } from '../sign-in/sign-in-server.ts';
+import { DEMO_PEOPLE, idOf, practiceOf } from '../web/journeys/demo-site.ts';
 import { press, signIn, type SignedIn } from '../web/journeys/journey-browser.ts';
 
 const MODALITY_SYSTEM = 'https://kindred.health/fhir/CodeSystem/consultation-modality';
@@ -28,6 +33,48 @@ export async function launchVideoBrowser(): Promise<TestBrowser> {
       return (await browser.newContext()).newPage();
     },
     close: () => browser.close(),
+  };
+}
+
+/** How long a waiting person may be gone before they are sent a message, on the test server. */
+export const TEST_GRACE_MS = 3_000;
+
+/** A demo area behind Kindred with sign-in on a real port; the video service's grace is short. */
+export interface DemoSite {
+  store: TestStore;
+  server: { origin: string };
+  account(username: string): DemoAccount;
+  close(): Promise<void>;
+}
+
+export async function startDemoSite(): Promise<DemoSite> {
+  const store = await openSqliteTestStore();
+  await createDemoArea(store, { people: DEMO_PEOPLE, seed: 11, now: new Date() });
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const app = await buildApp({
+    store,
+    tokens: createTokenService(store.settings),
+    version: '9.9.9-test',
+    logger: false,
+    publicBaseUrl: origin,
+    signIn: { scrypt: CHEAP_SCRYPT, rateLimitPerMinute: 1000 },
+    video: { graceMs: TEST_GRACE_MS },
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  const accounts = await readDemoAccounts(store.settings);
+  return {
+    store,
+    server: { origin },
+    account(username) {
+      const found = accounts.find((a) => a.username === username);
+      if (found === undefined) throw new Error(`the demo area has no account "${username}"`);
+      return found;
+    },
+    async close() {
+      await app.close();
+      await store.destroy();
+    },
   };
 }
 
@@ -183,4 +230,3 @@ export async function encountersOf(site: DemoSite, appointmentId: string): Promi
   return (await site.store.repository.search(parseSearchRequest('Encounter', [['appointment', `Appointment/${appointmentId}`]], { handling: 'strict' }))).matches;
 }
 
-export { startDemoSite, type DemoSite };
