@@ -24,6 +24,7 @@ import {
 import { MONITORING_SCOPES, receivedText } from './received-text.ts';
 import { recordReadings } from './record-readings.ts';
 import { wardDashboard } from './ward-dashboard.ts';
+import { observationsOf as wardObservations, openAlertsOf, searchAll } from './ward-reads.ts';
 
 const backends = await testBackends();
 const DR_NORTH = { reference: 'PractitionerRole/dr-north-role' };
@@ -301,6 +302,22 @@ for (const backend of backends) {
       expect(carolRow).toMatchObject({ name: 'Test Cole', missed: ['spo2'], latest: [], reasons: [{ colour: 'amber', measure: 'spo2', text: 'Oxygen level (SpO2): no reading when one was due' }] });
       expect(daveRow).toMatchObject({ missed: [], lastReadingAt: at(1) });
       expect(dashboard.caution).toMatch(/support clinical judgement/);
+    });
+
+    it("the dashboard's ward-wide reads find what one search per person finds, page by page, as the caller may see it", async () => {
+      const people = ['alice', 'carol', 'dave'];
+      const until = NOW + 10.5 * 3_600_000;
+      const found = await wardObservations(wardStaff, people, NOW - 7 * 86_400_000, until);
+      for (const who of people) {
+        const one = await search(wardStaff, 'Observation', [['patient', `Patient/${who}`], ['date', `ge${new Date(NOW - 7 * 86_400_000).toISOString()}`], ['date', `le${new Date(until).toISOString()}`], ['_sort', '-date']]);
+        expect((found.get(who) ?? []).map((o) => o.id)).toEqual(one.map((o) => o.id));
+      }
+      expect(found.get('alice')?.length).toBeGreaterThan(2);
+      const paged = await searchAll(wardStaff, 'Observation', [['patient', 'Patient/alice'], ['_sort', '-date'], ['_count', '2']]);
+      expect(paged.map((o) => o.id)).toEqual((await search(wardStaff, 'Observation', [['patient', 'Patient/alice'], ['_sort', '-date']])).map((o) => o.id));
+      // another organisation's clinician: only the person their organisation cares for
+      expect([...(await wardObservations(otherGp, people, NOW - 7 * 86_400_000, until)).keys()].filter((k) => k !== 'carol')).toEqual([]);
+      expect([...(await openAlertsOf(wardStaff, people)).keys()]).toEqual(['alice']);
     });
 
     it('a member of staff elsewhere sees only the people their organisation cares for', async () => {
