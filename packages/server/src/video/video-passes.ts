@@ -7,12 +7,11 @@
  *
  * A one-time link (carer, interpreter, colleague) is consumed atomically: the table's `consume`
  * marks a record only while it is unmarked (one UPDATE … WHERE consumed_at IS NULL, atomic on both
- * databases), and each opener marks it with its own random claim, so exactly one opener reads its
- * own claim back. Nothing else reads this model's consumed time.
+ * databases) and says whether this call marked it, so exactly one opener gets in.
  *
  * Must not touch the record (FHIR resources): the service decides who may have a link.
  */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '@kindred/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cookie } from '../oidc/form-body.ts';
@@ -83,10 +82,7 @@ export function createVideoPasses(options: { records: OidcRecordTable; csrfKey: 
       if (found === undefined || 'consumed' in found) return undefined;
       const invite = found as unknown as VideoInvite;
       if (invite.oneTime) {
-        const claim = randomInt(1, 2 ** 40);
-        await records.consume(VIDEO_INVITE_MODEL, key, claim * 1000);
-        const after = await records.find(VIDEO_INVITE_MODEL, key, now());
-        if (after?.consumed !== claim) return undefined;
+        if (!(await records.consume(VIDEO_INVITE_MODEL, key, now()))) return undefined;
       }
       return savePass({ appointmentId: invite.appointmentId, participantId: invite.participantId, role: invite.role, displayName: invite.displayName, expiresAt: invite.expiresAt });
     },

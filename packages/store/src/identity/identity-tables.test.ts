@@ -94,8 +94,10 @@ for (const backend of backends) {
       await oidcRecords.upsert('Grant', 'old', {}, now - 1);
       expect(await oidcRecords.findByUid('Session', 'u1', now)).toEqual({ uid: 'u1', accountId: 'a1' });
       expect(await oidcRecords.find('Grant', 'old', now)).toBeUndefined();
-      await oidcRecords.consume('AuthorizationCode', 'c1', now);
+      // two consumers at once: exactly one marks it
+      expect((await Promise.all([oidcRecords.consume('AuthorizationCode', 'c1', now), oidcRecords.consume('AuthorizationCode', 'c1', now)])).sort()).toEqual([false, true]);
       expect(await oidcRecords.find('AuthorizationCode', 'c1', now)).toEqual({ grantId: 'g1', consumed: 1000 });
+      expect(await oidcRecords.consume('AuthorizationCode', 'missing', now)).toBe(false);
       await oidcRecords.upsert('Session', 's1', { uid: 'u2', accountId: 'a1' }, now + 1000);
       expect(await oidcRecords.findByUid('Session', 'u1', now)).toBeUndefined();
       await oidcRecords.revokeByGrantId('g1');

@@ -13,8 +13,11 @@ export interface OidcRecordTable {
   find(model: string, id: string, now: number): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string, now: number): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string, now: number): Promise<Record<string, unknown> | undefined>;
-  /** marks a record consumed (a used authorization code, a rotated refresh token) */
-  consume(model: string, id: string, now: number): Promise<void>;
+  /**
+   * marks a record consumed (a used authorization code, a rotated refresh token, a one-time link);
+   * true only for the one call that marked it (atomic on both databases: one UPDATE … WHERE unmarked)
+   */
+  consume(model: string, id: string, now: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /** deletes every record of a grant (revocation) */
   revokeByGrantId(grantId: string): Promise<void>;
@@ -53,7 +56,7 @@ export function sqlOidcRecordTable(driver: SqlDriver): OidcRecordTable {
     findByUid: (model, uid, now) => findBy('uid', model, uid, now),
     findByUserCode: (model, userCode, now) => findBy('user_code', model, userCode, now),
     async consume(model, id, now) {
-      await driver.execute('UPDATE oidc_record SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL', [now, model, id]);
+      return (await driver.execute('UPDATE oidc_record SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL', [now, model, id])) === 1;
     },
     async destroy(model, id) {
       await driver.execute('DELETE FROM oidc_record WHERE model = ? AND id = ?', [model, id]);
