@@ -237,7 +237,8 @@ export function appointmentsRoutes(deps: WebDeps) {
         return again(409, problem);
       }
       const details = await appointmentDetails(ctx.record, booked);
-      await contactPerson(deps, ctx.record, loaded.patient, readAccessNeeds(loaded.patient), appointmentMessage(booked, 'appointment-confirmation', { ...details, reference: `confirmation:${booked.id}` }));
+      const videoLink = await deps.video.linkForMessage(booked, request);
+      await contactPerson(deps, ctx.record, loaded.patient, readAccessNeeds(loaded.patient), appointmentMessage(booked, 'appointment-confirmation', { ...details, ...(videoLink !== undefined ? { videoLink } : {}), reference: `confirmation:${booked.id}` }));
       return reply.redirect(linkTo('/app/staff/appointments', orgParam(loaded.workplace), { date: londonDate(String(booked.start)), done: 'rebooked' }), 303);
     });
   };

@@ -154,7 +154,8 @@ export function bookingRoutes(deps: WebDeps) {
         }
         await recordBooked(ctx.record, loaded.task, appointment, by, now);
         const details = await appointmentDetails(ctx.record, appointment);
-        await contactPerson(deps, ctx.record, loaded.patient, loaded.person.needs, appointmentMessage(appointment, 'appointment-confirmation', { ...details, reference: `confirmation:${appointment.id}` }));
+        const videoLink = await deps.video.linkForMessage(appointment, request);
+        await contactPerson(deps, ctx.record, loaded.patient, loaded.person.needs, appointmentMessage(appointment, 'appointment-confirmation', { ...details, ...(videoLink !== undefined ? { videoLink } : {}), reference: `confirmation:${appointment.id}` }));
         return reply.redirect(linkTo(`/app/staff/requests/${encodeURIComponent(loaded.task.id)}/booked/${encodeURIComponent(appointment.id)}`, org), 303);
       }
 

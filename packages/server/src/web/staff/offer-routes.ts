@@ -101,7 +101,8 @@ export function offerRoutes(deps: WebDeps) {
         if (requestTask.status !== 'completed') await recordBooked(ctx.record, requestTask, appointment, by, now);
       }
       const details = await appointmentDetails(ctx.record, appointment);
-      await contactPerson(deps, ctx.record, loaded.patient, loaded.person.needs, appointmentMessage(appointment, 'appointment-confirmation', { ...details, reference: `confirmation:${appointment.id}` }));
+      const videoLink = await deps.video.linkForMessage(appointment, request);
+      await contactPerson(deps, ctx.record, loaded.patient, loaded.person.needs, appointmentMessage(appointment, 'appointment-confirmation', { ...details, ...(videoLink !== undefined ? { videoLink } : {}), reference: `confirmation:${appointment.id}` }));
       const org = orgParam(loaded.workplace);
       const next =
         loaded.requestId !== undefined

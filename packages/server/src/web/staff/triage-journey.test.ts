@@ -11,6 +11,7 @@ import { parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { phoneRequest, seedStaffArea } from './staff-fixture.ts';
 import { staffTestApp, type StaffTestApp } from './staff-test-app.ts';
+import { VIDEO_INVITE_MODEL, sha256 } from '../../video/video-passes.ts';
 
 const backends = await testBackends();
 
@@ -128,6 +129,21 @@ for (const backend of backends) {
 
       const page = await web.get('receptionist', `/app/staff/requests/${request.id}`);
       expect(page.body).toContain('Appointment booked');
+    });
+
+    it("books a video appointment: the confirmation carries the person's join link, made for that appointment", async () => {
+      const other = await phoneRequest(store, 'alice', 'Rash to look at');
+      const book = await web.get('receptionist', `/app/staff/requests/${other.id}/book?modality=video`);
+      const slot = slotIdsIn(book.body, 'slot')[0]!;
+      const booked = await web.post('receptionist', `/app/staff/requests/${other.id}/book`, { action: 'book', modality: 'video', from: hidden(book.body, 'from')!, slot });
+      expect(booked.status).toBe(303);
+      const sent = (await store.outbox.pending(500)).filter((m) => m.template === 'video-appointment-confirmation');
+      expect(sent).toHaveLength(1);
+      const link = sent[0]!.personalisation.video_link ?? '';
+      expect(link).toMatch(/^http:\/\/[^/]+\/video\/join\/[A-Za-z0-9_-]{43}$/);
+      const [, appointmentId] = /\/booked\/([A-Za-z0-9\-.]+)$/.exec(booked.location ?? '') ?? [];
+      const invite = await store.identity.oidcRecords.find(VIDEO_INVITE_MODEL, sha256(link.split('/').pop()!), Date.now());
+      expect(invite).toMatchObject({ appointmentId, role: 'patient' });
     });
 
     it('shows the times again with a clear error when the chosen time was just taken', async () => {
