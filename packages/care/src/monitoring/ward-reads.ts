@@ -13,7 +13,7 @@ import { TASK_CODE_SYSTEM } from '../requests/request-vocabulary.ts';
 import { VIRTUAL_WARD_ALERT } from './monitoring-vocabulary.ts';
 
 /** patients per search: a long OR list is one indexed condition, but each chunk can run beside the others */
-const PATIENTS_PER_SEARCH = 50;
+const PATIENTS_PER_SEARCH = 100;
 /** the largest page the store answers (MAX_PAGE_SIZE) */
 const PAGE = '1000';
 const OPEN_TASK_STATUSES = 'requested,received,accepted,ready,in-progress,on-hold';
