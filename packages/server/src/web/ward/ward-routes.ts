@@ -18,6 +18,7 @@ import {
   monitoringPlanOf,
   openAlertTasks,
   nameOf,
+  RagColour,
   recordReadings,
   ReadingSource,
   TASK_CODE_SYSTEM,
@@ -103,7 +104,8 @@ export function wardRoutes(deps: WebDeps) {
       }
       const now = Date.now();
       const dashboard = await wardDashboard(ctx.record, chosen.id, now);
-      const planIds = dashboard.rows.map((r) => r.carePlanId);
+      // the limits shade the charts, and only red and amber people are charted on the dashboard
+      const planIds = dashboard.rows.filter((r) => r.colour !== RagColour.green).map((r) => r.carePlanId);
       const plans = planIds.length === 0 ? [] : (await ctx.record.search(parseSearchRequest('CarePlan', [['_id', planIds.join(',')], ['_count', String(planIds.length)]], { handling: 'strict' }))).matches;
       const byPlan = new Map(plans.map((p) => [p.id, Object.fromEntries(monitoringPlanOf(p).measures.map((m) => [m.measure, m.thresholds])) as Partial<Record<Measure, ChartBands>>]));
       const bands = new Map<string, Partial<Record<Measure, ChartBands>>>(dashboard.rows.map((r) => [r.patientId, byPlan.get(r.carePlanId) ?? {}]));
