@@ -10,25 +10,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREA } from '@kindred/access/testing';
 import { createTokenService } from '@kindred/access';
-import { CARE_TEAM_CATEGORY_SYSTEM, Measure, TASK_CODE_SYSTEM, VIRTUAL_WARD, VIRTUAL_WARD_ALERT, enrolInVirtualWard } from '@kindred/care';
-import { parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
+import { Measure, TASK_CODE_SYSTEM, VIRTUAL_WARD_ALERT, enrolInVirtualWard } from '@kindred/care';
+import { parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import { buildApp } from '@kindred/server';
 import { testBackends, type TestStore } from '@kindred/store/testing';
+import { TEST_WARD } from './monitoring-ward.ts';
 import type { FastifyInstance } from 'fastify';
 
 const backends = await testBackends();
 const TOKEN = 'notify-callback-token-for-tests-0001';
 const ALICE_MOBILE = '07700 900123';
-const WARD: Resource = {
-  resourceType: 'CareTeam',
-  id: 'ward-hospital',
-  status: 'active',
-  category: [{ coding: [{ system: CARE_TEAM_CATEGORY_SYSTEM, code: VIRTUAL_WARD }] }],
-  name: 'City Respiratory Virtual Ward',
-  managingOrganization: [{ reference: 'Organization/hospital' }],
-  telecom: [{ system: 'phone', value: '0113 496 0999' }],
-  participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'PractitionerRole/dr-hospital-role' } }],
-};
+const WARD = TEST_WARD;
 
 let ids = 0;
 /** Notify's body, as notifications-api's send_inbound_sms_to_service posts it. */

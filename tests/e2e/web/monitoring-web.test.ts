@@ -10,24 +10,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREA } from '@kindred/access/testing';
-import { CARE_TEAM_CATEGORY_SYSTEM, TASK_CODE_SYSTEM, VIRTUAL_WARD, VIRTUAL_WARD_ALERT } from '@kindred/care';
+import { TASK_CODE_SYSTEM, VIRTUAL_WARD_ALERT } from '@kindred/care';
 import { parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
 import { testBackends, type TestStore } from '@kindred/store/testing';
+import { TEST_WARD } from './monitoring-ward.ts';
 import { startSignInServer, type SignInServer } from '../sign-in/sign-in-server.ts';
 import { signInToWebApp, type WebUser } from './web-client.ts';
 
 const backends = await testBackends();
 
-const WARD: Resource = {
-  resourceType: 'CareTeam',
-  id: 'ward-hospital',
-  status: 'active',
-  category: [{ coding: [{ system: CARE_TEAM_CATEGORY_SYSTEM, code: VIRTUAL_WARD }] }],
-  name: 'City Respiratory Virtual Ward',
-  managingOrganization: [{ reference: 'Organization/hospital' }],
-  telecom: [{ system: 'phone', value: '0113 496 0999' }],
-  participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'PractitionerRole/dr-hospital-role' } }],
-};
+const WARD = TEST_WARD;
 
 /** A receptionist at the hospital, and a referral of Dave to it (so its clinician may enrol him). */
 const EXTRA: Resource[] = [
