@@ -124,14 +124,8 @@ describe.skipIf(skip !== undefined)(`video consultations in Chromium${skip === u
     expect((await callStats(person.page)).status).toBe('in-call');
   });
 
-  it('a carer and an interpreter join by one-time links: four people see each other, and a fifth is refused', { timeout: 300_000 }, async () => {
-    const video = await addVideoAppointmentSoon(site, 5);
-    const id = video.appointment.id;
-    const person = keep(await personJoins(browser, site, id));
-    await passCheck(person.page, 'yes');
-    const gp = await clinicianPage(video.clinicianUsername);
-    await clinicianJoinsCall(gp.page, site.server.origin, id);
-    await admitFromScreen(gp.page, 'patient');
+  it('a carer and an interpreter join by one-time links: four people see each other, and a fifth is refused', { timeout: 480_000 }, async () => {
+    const { person, gp } = await consultationUnderWay();
     await expectFramesFrom(gp.page, 1, 'the GP sees the person');
 
     const carerLink = await invite(gp.page, 'carer', 'Sam (carer)');
@@ -167,13 +161,7 @@ describe.skipIf(skip !== undefined)(`video consultations in Chromium${skip === u
   });
 
   it('a person whose page drops comes back by their pass and media flows again', { timeout: 120_000 }, async () => {
-    const video = await addVideoAppointmentSoon(site, 5);
-    const id = video.appointment.id;
-    const person = keep(await personJoins(browser, site, id));
-    await passCheck(person.page, 'yes');
-    const gp = await clinicianPage(video.clinicianUsername);
-    await clinicianJoinsCall(gp.page, site.server.origin, id);
-    await admitFromScreen(gp.page, 'patient');
+    const { person, gp } = await consultationUnderWay();
     await expectFramesFrom(person.page, 1, 'before the drop');
 
     await person.page.close();
@@ -182,6 +170,18 @@ describe.skipIf(skip !== undefined)(`video consultations in Chromium${skip === u
     await expectFramesFrom(back, 1, 'the person after coming back');
     await expectFramesFrom(gp.page, 1, 'the GP after the person came back');
   });
+
+  /** A video appointment soon: the person passes the check and waits, the GP opens the screen, joins and admits them. */
+  async function consultationUnderWay(): Promise<{ id: string; person: SignedIn; gp: { page: Page } }> {
+    const video = await addVideoAppointmentSoon(site, 5);
+    const id = video.appointment.id;
+    const person = keep(await personJoins(browser, site, id));
+    await passCheck(person.page, 'yes');
+    const gp = await clinicianPage(video.clinicianUsername);
+    await clinicianJoinsCall(gp.page, site.server.origin, id);
+    await admitFromScreen(gp.page, 'patient');
+    return { id, person, gp };
+  }
 
   it('moving to a phone call is recorded on the Appointment and the Encounter', { timeout: 120_000 }, async () => {
     const video = await addVideoAppointmentSoon(site, 5);
