@@ -21,7 +21,7 @@ import { formatTable } from './harness/results-table.ts';
 import { benchmarkScale, emptyScaleResults, scaleIsNeeded, type ScaleResults } from './harness/run-scale.ts';
 import { OPEN_REQUESTS, measurePages } from './harness/pages-step.ts';
 import { createBenchStore } from './harness/backends.ts';
-import { VIDEO_LOAD, measureVideo, videoFigures } from './harness/video-step.ts';
+import { measureVideo, videoFigures, videoLoadFor } from './harness/video-step.ts';
 import { pagesFigures } from './harness/figures.ts';
 import { measureMonitoring, monitoringFigures, wardPeopleFor } from './harness/monitoring-step.ts';
 
@@ -182,10 +182,11 @@ export async function runBenchmarks(args: string[], io: BenchIo = { out: process
 
   if (options.only.has('video')) {
     for (const backend of backends.kinds) {
-      reporter.step(`[${backend}] video: signalling in one process, ${VIDEO_LOAD.rooms} waiting rooms × ${VIDEO_LOAD.waitingPerRoom} waiting and ${VIDEO_LOAD.calls} calls × ${VIDEO_LOAD.perCall} relaying offers, answers and candidates`);
+      const load = videoLoadFor(options.runs);
+      reporter.step(`[${backend}] video: signalling in one process, ${load.rooms} waiting rooms × ${load.waitingPerRoom} waiting and ${load.calls} calls × ${load.perCall} relaying offers, answers and candidates`);
       const store = await createBenchStore(backend, options, 'video');
       try {
-        const measured = await measureVideo(store, reporter);
+        const measured = await measureVideo(store, reporter, load);
         collected.figures.push(...videoFigures(measured));
         if (measured.errors.length > 0) collected.failures.push({ section: 'video', backend, scale: measured.scale, message: measured.errors.join('; ') });
       } catch (error) {

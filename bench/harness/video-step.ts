@@ -35,6 +35,9 @@ import { summariseLatency, type LatencySummary } from './search-step.ts';
 
 /** The full load: waiting rooms × people waiting in each, and calls × people in each. */
 export const VIDEO_LOAD = { rooms: 200, waitingPerRoom: 5, calls: 100, perCall: 4 } as const;
+export type VideoLoad = { readonly rooms: number; readonly waitingPerRoom: number; readonly calls: number; readonly perCall: number };
+/** The load for a run: a tenth when the runs are few (the harness's own tiny test), the full load otherwise. */
+export const videoLoadFor = (runs: number): VideoLoad => (runs < 10 ? { ...VIDEO_LOAD, rooms: VIDEO_LOAD.rooms / 10, calls: VIDEO_LOAD.calls / 10 } : VIDEO_LOAD);
 /** The stages the load grows through (fractions of the full load). */
 const STAGES = [0.25, 0.5, 1] as const;
 const CANDIDATES_PER_PEER = 5;
@@ -82,14 +85,14 @@ const appointmentOf = (id: string, scheduleId: string, start: string, patient: s
   },
 ];
 
-function areaFor(now: number): { resources: Resource[]; rooms: string[][]; calls: string[] } {
+function areaFor(now: number, load: VideoLoad): { resources: Resource[]; rooms: string[][]; calls: string[] } {
   const start = (minutes: number) => new Date(now + 3_600_000 + minutes * 60_000).toISOString();
   const resources: Resource[] = [...AREA];
   const rooms: string[][] = [];
-  for (let r = 0; r < VIDEO_LOAD.rooms; r += 1) {
+  for (let r = 0; r < load.rooms; r += 1) {
     resources.push({ resourceType: 'Schedule', id: `bench-clinic-${r}`, active: true, actor: [{ reference: 'PractitionerRole/dr-north-role' }] });
     const ids: string[] = [];
-    for (let w = 0; w < VIDEO_LOAD.waitingPerRoom; w += 1) {
+    for (let w = 0; w < load.waitingPerRoom; w += 1) {
       const id = `bench-wait-${r}-${w}`;
       resources.push(...appointmentOf(id, `bench-clinic-${r}`, start(w * 10), w % 2 === 0 ? 'dave' : 'alice'));
       ids.push(id);
@@ -98,7 +101,7 @@ function areaFor(now: number): { resources: Resource[]; rooms: string[][]; calls
   }
   const calls: string[] = [];
   resources.push({ resourceType: 'Schedule', id: 'bench-calls', active: true, actor: [{ reference: 'PractitionerRole/dr-north-role' }] });
-  for (let c = 0; c < VIDEO_LOAD.calls; c += 1) {
+  for (let c = 0; c < load.calls; c += 1) {
     const id = `bench-call-${c}`;
     resources.push(...appointmentOf(id, 'bench-calls', start(c), c % 2 === 0 ? 'dave' : 'alice'));
     calls.push(id);
@@ -143,10 +146,10 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
 
 const wait = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-export async function measureVideo(benchStore: BenchStore, reporter: Reporter): Promise<VideoMeasurement> {
+export async function measureVideo(benchStore: BenchStore, reporter: Reporter, load: VideoLoad = VIDEO_LOAD): Promise<VideoMeasurement> {
   const store: Store = await openStore(benchStore.config);
   const now = Date.now();
-  const { resources, rooms, calls } = areaFor(now);
+  const { resources, rooms, calls } = areaFor(now, load);
   const imported = await store.repository.importResources(resources);
   const rejected = imported.filter((r) => r.outcome === 'rejected');
   if (rejected.length > 0) throw new BenchFailure(`the video area was refused: ${JSON.stringify(rejected.slice(0, 3))}`);
@@ -187,9 +190,9 @@ export async function measureVideo(benchStore: BenchStore, reporter: Reporter): 
     let roomsDone = 0;
     let callsDone = 0;
     for (const stage of STAGES) {
-      const roomsTo = Math.round(VIDEO_LOAD.rooms * stage);
-      const callsTo = Math.round(VIDEO_LOAD.calls * stage);
-      reporter.note(`stage: ${formatCount(roomsTo)} waiting rooms × ${VIDEO_LOAD.waitingPerRoom} waiting, ${formatCount(callsTo)} calls × ${VIDEO_LOAD.perCall}`);
+      const roomsTo = Math.round(load.rooms * stage);
+      const callsTo = Math.round(load.calls * stage);
+      reporter.note(`stage: ${formatCount(roomsTo)} waiting rooms × ${load.waitingPerRoom} waiting, ${formatCount(callsTo)} calls × ${load.perCall}`);
       // the waiting: each opens their link, checks in and keeps the socket open
       const waiting = rooms.slice(roomsDone, roomsTo).flat();
       clients.push(
@@ -275,7 +278,7 @@ export async function measureVideo(benchStore: BenchStore, reporter: Reporter): 
     if (held !== clients.length) errors.push(`the server holds ${held} sockets, ${clients.length} were opened`);
     return {
       backend: benchStore.backend,
-      scale: `${VIDEO_LOAD.rooms} rooms × ${VIDEO_LOAD.waitingPerRoom} + ${VIDEO_LOAD.calls} calls × ${VIDEO_LOAD.perCall}`,
+      scale: `${load.rooms} rooms × ${load.waitingPerRoom} + ${load.calls} calls × ${load.perCall}`,
       socketsHeld: held,
       relay: summariseLatency([...paced].sort((a, b) => a - b)),
       burst: { ...summariseLatency([...latencies].sort((a, b) => a - b)), signals: latencies.length },
@@ -284,9 +287,10 @@ export async function measureVideo(benchStore: BenchStore, reporter: Reporter): 
       errors: [...new Set(errors)].slice(0, 10),
     };
   } finally {
+    // stop the hub first: the sockets closing below schedule no more work
+    video.close();
     for (const client of clients) client.socket.terminate();
     await app.close();
-    video.close();
     await auditWriter.flush();
     await store.close();
   }

@@ -65,6 +65,8 @@ export function createVideoHub(options: HubOptions): VideoHub {
   const watchers = new Map<SignalSocket, { may: (scheduleId: string) => Promise<boolean>; known: Map<string, Promise<boolean>> }>();
   const calls = new Map<string, LiveCall>();
   let open = 0;
+  /** the hub is stopping: no new grace timers */
+  let closed = false;
 
   const send = (socket: SignalSocket | undefined, message: ServerMessage): void => {
     if (socket === undefined) return;
@@ -222,13 +224,15 @@ export function createVideoHub(options: HubOptions): VideoHub {
           if (me.status === CallStatus.inCall) leaveCall(call, me);
           tellClinic(clinicOf(call));
           const waitingPatient = me.role === 'patient' && call.checkedInAt !== undefined && isWaiting(call.status);
-          if (waitingPatient && !call.leftMessageSent) {
+          if (waitingPatient && !call.leftMessageSent && !closed) {
             clearGrace(call);
             call.graceTimer = setTimeout(() => {
               call.graceTimer = undefined;
               const patient = call.participants.get(patientParticipantId(call.facts.appointmentId));
               if (patient?.socket === undefined && isWaiting(call.status) && !call.leftMessageSent) options.onLeftWaitingRoom(call);
             }, options.graceMs);
+            // a waiting person's grace never keeps the process alive (a server that is stopping sends no message)
+            call.graceTimer.unref();
           }
         },
       };
@@ -291,6 +295,7 @@ export function createVideoHub(options: HubOptions): VideoHub {
     inCallCount: (call) => inCall(call).length,
     sockets: () => open,
     close() {
+      closed = true;
       for (const call of calls.values()) clearGrace(call);
     },
   };
