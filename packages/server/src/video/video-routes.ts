@@ -39,6 +39,21 @@ function linkProblemPage(): string {
 }
 
 /** Text of a frame, whatever shape `ws` gives it. */
+/**
+ * A browser's WebSocket handshake carries its page's Origin, and a cookie may ride along from
+ * another site's page: the upgrade is accepted only from this site's own pages (RFC 6455 §10.2).
+ * A client that is not a browser sends no Origin; its pass alone decides.
+ */
+function fromThisSite(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false;
+  }
+}
+
 const frameText = (data: Buffer | ArrayBuffer | Buffer[]): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
 
 export function videoRoutes(deps: VideoRouteDeps) {
@@ -63,6 +78,7 @@ export function videoRoutes(deps: VideoRouteDeps) {
       {
         websocket: true,
         preValidation: async (request, reply) => {
+          if (!fromThisSite(request)) return reply.code(403).header('Cache-Control', 'no-store').send({ error: 'Video calls open only from this site.' });
           const pass = await deps.video.passOf(request);
           if (pass === undefined) return reply.code(401).header('Cache-Control', 'no-store').send({ error: 'Open your video link again.' });
           const now = Date.now();
@@ -113,6 +129,7 @@ export function videoRoutes(deps: VideoRouteDeps) {
       {
         websocket: true,
         preValidation: async (request, reply) => {
+          if (!fromThisSite(request)) return reply.code(403).header('Cache-Control', 'no-store').send({ error: 'Video calls open only from this site.' });
           const context = deps.staffContext === undefined ? undefined : await deps.staffContext(request, reply);
           if (context === undefined || context.principal.kind !== 'staff') return reply.code(401).send({ error: 'Sign in as staff.' });
           staff.set(request, context);

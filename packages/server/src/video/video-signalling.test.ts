@@ -78,6 +78,9 @@ for (const backend of backends) {
       dave = { cookie, socket };
       expect(await t.refusal(undefined)).toBe(401);
       expect(await t.refusal('kindred_video=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(401);
+      // a valid pass from another site's page is refused (the browser tests open it from this site's own pages)
+      expect(await t.refusal(cookie, '/video/signal', 'https://elsewhere.example')).toBe(403);
+      expect(await t.refusal(cookie, '/video/clinic-events', 'https://elsewhere.example')).toBe(403);
     });
 
     it('a bad or unknown link is a page that says what to do', async () => {

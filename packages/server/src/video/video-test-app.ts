@@ -42,7 +42,7 @@ export interface VideoTestApp {
   clinicianCookie(who: Who, appointmentId: string): Promise<string>;
   connect(cookie: string | undefined, path?: string, headers?: Record<string, string>): Promise<TestSocket>;
   /** the upgrade's refusal status when the socket cannot open */
-  refusal(cookie: string | undefined, path?: string): Promise<number>;
+  refusal(cookie: string | undefined, path?: string, origin?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -164,9 +164,9 @@ export async function videoTestApp(store: Store, options: { graceMs?: number } =
       return cookie;
     },
     connect,
-    refusal: (cookie, path = '/video/signal') =>
+    refusal: (cookie, path = '/video/signal', origin) =>
       new Promise((resolve, reject) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: cookie !== undefined ? { cookie } : {} });
+        const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: cookie !== undefined ? { cookie } : {}, ...(origin !== undefined ? { origin } : {}) });
         socket.on('unexpected-response', (_request, response) => {
           resolve(response.statusCode ?? 0);
           socket.terminate();
