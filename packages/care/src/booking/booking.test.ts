@@ -15,18 +15,11 @@ import { createSlots, findFreeSlots } from './slots.ts';
 import { storeSlotLedger, type SlotLedger } from './slot-ledger.ts';
 import { listAppointmentsForPatient, listDay } from './appointment-lists.ts';
 import { offerAppointments, takeUpOffer } from './appointment-offers.ts';
+import { rejection } from '../rejection.ts';
 
 const backends = await testBackends();
 const RECEPTIONIST = { reference: 'Practitioner/rec-north' };
 
-async function rejection(promise: Promise<unknown>): Promise<{ errorName?: string; status?: number; message: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as { errorName?: string; status?: number; message: string },
-  );
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`booking on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {

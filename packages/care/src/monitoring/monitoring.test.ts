@@ -25,6 +25,7 @@ import { MONITORING_SCOPES, receivedText } from './received-text.ts';
 import { recordReadings } from './record-readings.ts';
 import { wardDashboard } from './ward-dashboard.ts';
 import { observationsOf as wardObservations, openAlertsOf, searchAll } from './ward-reads.ts';
+import { rejection } from '../rejection.ts';
 
 const backends = await testBackends();
 const DR_NORTH = { reference: 'PractitionerRole/dr-north-role' };
@@ -40,14 +41,6 @@ const VITALS = [
 ];
 const WELL: ReadingValues = { spo2: 97, pulse: 72, bloodPressure: { systolic: 128, diastolic: 82 }, temperature: 36.8, respiratoryRate: 16, consciousness: 'A' };
 
-async function rejection(promise: Promise<unknown>): Promise<{ errorName?: string; status?: number; message: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as { errorName?: string; status?: number; message: string },
-  );
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`remote monitoring on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {

@@ -13,17 +13,10 @@ import { inboxCounts, listInbox, type InboxFilter } from './list-inbox.ts';
 import { addTriageNote, assignRequest, recordOutcome } from './triage-actions.ts';
 import { NOW, TRIAGE_AREA, onlineRequest } from './triage-fixture.ts';
 import { TRIAGE_OUTCOME_SYSTEM } from './triage-vocabulary.ts';
+import { rejection } from '../rejection.ts';
 
 const backends = await testBackends();
 
-async function rejection(promise: Promise<unknown>): Promise<{ errorName?: string; message: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as { errorName?: string; message: string },
-  );
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`triage inbox on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
