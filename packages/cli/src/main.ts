@@ -14,6 +14,8 @@ import { clientUsage, runClient } from './commands/client.ts';
 import { auditUsage, runAudit } from './commands/audit.ts';
 import { demoUsage, runDemo } from './commands/demo.ts';
 import { referenceUsage, runReference } from './commands/reference.ts';
+import { runViews, viewsUsage } from './commands/views.ts';
+import { runSpc, spcUsage } from './commands/spc.ts';
 import { KINDRED_VERSION } from './version.ts';
 
 interface Command {
@@ -32,6 +34,8 @@ const COMMANDS: Record<string, Command> = {
   audit: { usage: auditUsage, run: runAudit },
   demo: { usage: demoUsage, run: runDemo },
   reference: { usage: referenceUsage, run: runReference },
+  views: { usage: viewsUsage, run: runViews },
+  spc: { usage: spcUsage, run: runSpc },
 };
 
 const overview = `Kindred ${KINDRED_VERSION}: one shared FHIR R4 record for health and care in a local area.
