@@ -1,1 +1,1 @@
-export {};
+export { BUILT_IN_VIEWS } from './built-in-views.ts';

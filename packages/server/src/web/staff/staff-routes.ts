@@ -19,6 +19,8 @@ import { peopleRoutes } from './people-routes.ts';
 import { requestRoutes } from './request-routes.ts';
 import { wardRoutes } from '../ward/ward-routes.ts';
 import { videoStaffRoutes } from '../video/video-staff-routes.ts';
+import { insightRoutes } from '../insight/insight-routes.ts';
+import { improvementRoutes } from '../improvement/improvement-routes.ts';
 
 export function staffRoutes(deps: WebDeps) {
   return async function staffPages(app: FastifyInstance): Promise<void> {
@@ -38,5 +40,7 @@ export function staffRoutes(deps: WebDeps) {
     await app.register(messagesRoutes(deps));
     await app.register(wardRoutes(deps));
     await app.register(videoStaffRoutes(deps));
+    await app.register(insightRoutes(deps));
+    await app.register(improvementRoutes(deps));
   };
 }
