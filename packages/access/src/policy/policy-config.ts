@@ -36,6 +36,12 @@ export interface CarerActionPolicy {
   readonly write: readonly string[];
 }
 
+/** Tasks about the service rather than a person (the innovation log): the codes that mark them. */
+export interface ImprovementTaskPolicy {
+  readonly system: string;
+  readonly codes: readonly string[];
+}
+
 export interface AccessPolicy {
   readonly version: string;
   readonly description: string;
@@ -45,6 +51,8 @@ export interface AccessPolicy {
   /** types outside the R4 Patient compartment that still name a person, with the parameters that do */
   readonly patientLinks: Readonly<Record<string, readonly string[]>>;
   readonly taskOpenStatuses: readonly string[];
+  /** absent: no improvement Tasks beyond what the other rules give */
+  readonly improvementTasks?: ImprovementTaskPolicy;
   readonly roles: Readonly<Record<string, StaffRolePolicy>>;
   readonly volunteerPatientElements: readonly string[];
   readonly patientWrite: ReadonlySet<string>;
@@ -97,6 +105,14 @@ function role(value: unknown, where: string): StaffRolePolicy {
   });
 }
 
+function improvementTasks(value: unknown): ImprovementTaskPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value) || typeof value.system !== 'string' || value.system === '') fail('"improvementTasks"', 'needs a code system ("system").');
+  const codes = value.codes;
+  if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => typeof c === 'string' && c !== '')) fail('"improvementTasks.codes"', 'must be a non-empty list of Task codes.');
+  return Object.freeze({ system: value.system, codes: Object.freeze([...(codes as string[])]) });
+}
+
 /** Checks a parsed policy document and returns it frozen; throws naming the first problem. */
 export function accessPolicyFrom(document: unknown): AccessPolicy {
   if (!isPlainObject(document)) fail('the document', 'must be a JSON object.');
@@ -124,6 +140,7 @@ export function accessPolicyFrom(document: unknown): AccessPolicy {
   if (!Array.isArray(elements) || !elements.every((e) => typeof e === 'string')) fail('"volunteerPatientElements"', 'must be a list of element names.');
   const statuses = document.taskOpenStatuses ?? [];
   if (!Array.isArray(statuses) || !statuses.every((e) => typeof e === 'string')) fail('"taskOpenStatuses"', 'must be a list of Task status codes.');
+  const improvement = improvementTasks(document.improvementTasks);
   return Object.freeze({
     version: document.version,
     description: typeof document.description === 'string' ? document.description : '',
@@ -132,6 +149,7 @@ export function accessPolicyFrom(document: unknown): AccessPolicy {
     referenceTypes: new Set(types(document.referenceTypes ?? [], 'referenceTypes')),
     patientLinks: Object.freeze(patientLinks),
     taskOpenStatuses: Object.freeze([...(statuses)]),
+    ...(improvement !== undefined ? { improvementTasks: improvement } : {}),
     roles: Object.freeze(roles),
     volunteerPatientElements: Object.freeze([...(elements)]),
     patientWrite: new Set(types(patient.write ?? [], 'patient.write')),
