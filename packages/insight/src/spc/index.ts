@@ -1,1 +1,3 @@
-export {};
+/** Statistical process control (XmR charts, NHS "Making Data Count"): the computation and its SVG chart. */
+export { xmr, SpcInputError, parseSpcDate, MIN_POINTS } from './xmr.ts';
+export type { Improvement, PointType, AssuranceIcon, SpecialCauseRule, SpcOptions, SpcPoint, SpcResult } from './xmr.ts';
