@@ -3,6 +3,7 @@ export * from './types.ts';
 export * from './errors.ts';
 export * from './operation-outcome.ts';
 export * from './model.ts';
+export { VIEW_DEFINITION_PROFILE, isSupplementResourceType } from './supplements/view-definition.ts';
 export * from './search-parameters.ts';
 export * from './compartments.ts';
 export * from './datetime.ts';

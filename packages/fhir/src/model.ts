@@ -1,9 +1,11 @@
 /**
  * The FHIR R4 structure model: resource types, data types and their elements, as generated from
- * the published StructureDefinitions (see scripts/generate-definitions.ts). Pure lookups; loaded
+ * the published StructureDefinitions (see scripts/generate-definitions.ts), plus the one documented
+ * supplement in supplements/ (SQL on FHIR's ViewDefinition, stored as a resource). Pure lookups; loaded
  * once when the module is first imported (the data is immutable, so sharing it is safe).
  */
 import { readFileSync } from 'node:fs';
+import { SUPPLEMENT_TYPES } from './supplements/view-definition.ts';
 
 export interface ElementDefinition {
   min: number;
@@ -42,12 +44,18 @@ function loadGenerated<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./generated/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-const generated = loadGenerated<GeneratedModel>('model.json');
+const loaded = loadGenerated<GeneratedModel>('model.json');
+/** The generated R4 model with Kindred's supplement types (ViewDefinition) merged in. */
+const generated: GeneratedModel = {
+  ...loaded,
+  resourceTypes: [...loaded.resourceTypes, ...Object.keys(SUPPLEMENT_TYPES)].sort(),
+  types: { ...loaded.types, ...SUPPLEMENT_TYPES },
+};
 const resourceTypeSet: ReadonlySet<string> = new Set(generated.resourceTypes);
 
 export const FHIR_VERSION = generated.fhirVersion;
 
-/** Every concrete R4 resource type, sorted. */
+/** Every concrete R4 resource type and Kindred's supplement types (ViewDefinition), sorted. */
 export const resourceTypes: readonly string[] = generated.resourceTypes;
 
 export function isResourceType(name: string): boolean {

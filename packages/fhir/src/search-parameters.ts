@@ -1,10 +1,12 @@
 /**
  * The registry of R4 search parameters, from the published SearchParameter definitions
  * (http://hl7.org/fhir/R4/searchparameter-registry.html). Nothing is hand-listed: a parameter
- * exists for a resource type exactly when the specification defines one.
+ * exists for a resource type exactly when the specification defines one (for ViewDefinition, which
+ * R4 lacks, the SQL on FHIR specification; see supplements/view-definition.ts).
  */
 import { readFileSync } from 'node:fs';
 import { isResourceType } from './model.ts';
+import { SUPPLEMENT_SEARCH_PARAMETERS } from './supplements/view-definition.ts';
 
 export const SearchParamType = {
   number: 'number',
@@ -47,7 +49,8 @@ const generated = JSON.parse(
 const byType = new Map<string, ReadonlyMap<string, SearchParameterDefinition>>();
 
 function own(base: string): [string, SearchParameterDefinition][] {
-  return Object.entries(generated.parameters[base] ?? {}).map(([code, def]) => [code, { ...def, base, code }]);
+  // Kindred's supplement types (ViewDefinition) bring their own parameters; see supplements/.
+  return Object.entries(generated.parameters[base] ?? SUPPLEMENT_SEARCH_PARAMETERS[base] ?? {}).map(([code, def]) => [code, { ...def, base, code }]);
 }
 
 /** The search parameters of a resource type, including those every resource has (`_id`, `_tag` …). */
