@@ -14,10 +14,12 @@ describe('access policy configuration', () => {
   it('loads the default policy with its version and roles', () => {
     const policy = defaultAccessPolicy();
     expect(policy.version).toMatch(/\S/);
-    expect(Object.keys(policy.roles).sort()).toEqual(['care-coordinator', 'clinician', 'privacy-officer', 'receptionist', 'social-worker', 'volunteer']);
+    expect(Object.keys(policy.roles).sort()).toEqual(['analyst', 'care-coordinator', 'clinician', 'privacy-officer', 'receptionist', 'social-worker', 'volunteer']);
     expect(policy.roles.clinician?.breakGlass).toBe(true);
     expect(policy.roles.volunteer?.volunteer).toBe(true);
     expect(policy.referenceTypes.has('Organization')).toBe(true);
+    expect(policy.referenceTypes.has('ViewDefinition') && policy.referenceTypes.has('MeasureReport')).toBe(true);
+    expect(policy.roles.analyst).toMatchObject({ read: [], write: [], writeReference: ['ViewDefinition', 'Measure', 'Library'] });
   });
 
   it.each([
