@@ -228,6 +228,49 @@ for (const backend of backends) {
       expect(count.total).toBe(0);
     });
 
+    it('improvement ideas and cycles name nobody: staff except volunteers read, create and update them; people, carers and volunteers cannot; a Task about a person keeps its own rule', async () => {
+      const IMPROVEMENT = 'https://kindred.health/fhir/CodeSystem/improvement';
+      const idea = (extra: Record<string, unknown> = {}) => ({
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'proposal',
+        code: { coding: [{ system: IMPROVEMENT, code: 'improvement-idea' }] },
+        description: 'The booking page asks for the date of birth twice',
+        requester: { reference: 'PractitionerRole/rec-north-role' },
+        owner: { reference: 'Organization/hospital' },
+        ...extra,
+      });
+      const created = await (await as('receptionist')).create(idea());
+      const id = created.resource.id;
+      const reads = async (who: Who) => errorOf((await as(who)).read('Task', id));
+      expect(await reads('hospitalClinician')).toBe('ok');
+      expect(await reads('socialWorker')).toBe('ok');
+      expect(await reads('otherGpClinician')).toBe('ok');
+      expect(await reads('volunteer')).toBe('404');
+      expect(await reads('patient')).toBe('404');
+      expect(await reads('carerWithConsent')).toBe('404');
+      expect(await find('privacyOfficer', 'Task', `_id=${id}`)).toEqual([`Task/${id}`]);
+      // moving it on, by another organisation's staff; never deleting it
+      const current = await (await as('hospitalClinician')).read('Task', id);
+      expect(await errorOf((await as('hospitalClinician')).update({ ...current, status: 'in-progress', businessStatus: { text: 'test' } }))).toBe('ok');
+      expect(await errorOf((await as('receptionist')).delete('Task', id))).toBe('403');
+      // nobody but staff creates one, and one naming a person is judged as any Task about that person
+      expect(await errorOf((await as('volunteer')).create(idea()))).toBe('403');
+      expect(await errorOf((await as('patient')).create(idea()))).toBe('403');
+      expect(await errorOf((await as('otherGpClinician')).create(idea({ for: { reference: 'Patient/alice' } })))).toBe('403');
+      const aboutAlice = await store.repository.create(idea({ for: { reference: 'Patient/alice' } }));
+      expect(await errorOf((await as('otherGpClinician')).read('Task', aboutAlice.resource.id))).toBe('404');
+      expect(await errorOf((await as('gpClinician')).read('Task', aboutAlice.resource.id))).toBe('ok');
+      // an ordinary Task naming nobody is still refused, and a Task about a person is unchanged
+      expect(await errorOf((await as('receptionist')).create({ resourceType: 'Task', status: 'requested', intent: 'order', description: 'no person' }))).toBe('403');
+      expect(await errorOf((await as('otherGpClinician')).read('Task', 'task-dave'))).toBe('404');
+      expect(await errorOf((await as('volunteer')).read('Task', 'task-dave'))).toBe('ok');
+      // turning a Task about a person into an idea is refused
+      const dave = await store.repository.read('Task', 'task-dave');
+      const { for: _for, ...withoutPerson } = dave;
+      expect(await errorOf((await as('receptionist')).update({ ...withoutPerson, code: idea().code }))).toBe('403');
+    });
+
     it('a transaction with one refused entry writes nothing', async () => {
       const before = (await store.repository.countByType()).Observation;
       const result = errorOf(

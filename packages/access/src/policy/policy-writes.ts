@@ -87,7 +87,12 @@ export interface WriteTarget {
 /** The reason no grant allows the write, or undefined when one does. */
 export async function judgeWrite(repository: Repository, rule: WriteRule, target: WriteTarget, policy: AccessPolicy): Promise<string | undefined> {
   if (rule === 'unrestricted') return undefined;
-  const grants = rule.filter((g: WriteGrant) => (target.exists ? g.appliesTo !== 'create' : g.appliesTo !== 'change') && (!target.deleting || g.mayDelete));
+  const grants = rule.filter(
+    (g: WriteGrant) =>
+      (target.exists ? g.appliesTo !== 'create' : g.appliesTo !== 'change') &&
+      (!target.deleting || g.mayDelete) &&
+      (g.only === undefined || (target.resource !== undefined && g.only(target.resource))),
+  );
   if (grants.length === 0) {
     const what = target.deleting ? 'delete' : target.exists ? 'change' : 'create';
     return `your role does not allow you to ${what} ${target.type} resources`;

@@ -12,6 +12,9 @@
  *   the organisation permits that label (Consent.provision.securityLabel).
  * - A volunteer sees the tasks offered to them, the people those open tasks are for (contact
  *   details only, see project.ts) and their own messages.
+ * - Improvement Tasks (ideas and plan-do-study-act cycles, policy.improvementTasks) name no person
+ *   and hold no personal data: every member of staff except volunteers may read, create and
+ *   update them, whatever their role's types; nobody else may.
  * - A person sees their own record (less labels hidden from the person, e.g. safeguarding); a
  *   carer sees and does for a person what an active Consent naming them allows, until it ends.
  *
@@ -128,6 +131,40 @@ export function consentingToCarer(relatedPerson: string, action: CarerAction, no
   return referredToBy('Consent', 'patient', activeConsentTo([`RelatedPerson/${relatedPerson}`], now, [hasCode('Consent', 'action', [action], CARER_ACTION_SYSTEM)]));
 }
 
+// ---- improvement Tasks (the innovation log) ----
+
+/** A Task with one of the policy's improvement codes that names nobody (Task.for absent); undefined when the policy has none. */
+export function improvementTasks(policy: AccessPolicy): SearchFilter | undefined {
+  const improvement = policy.improvementTasks;
+  if (improvement === undefined) return undefined;
+  return all([hasCode('Task', 'code', improvement.codes, improvement.system), { kind: 'missing', param: paramKey('Task', 'subject'), missing: true }]);
+}
+
+/** Any Task but an improvement Task: the other write grants leave those to their own grant (which never deletes). */
+function notImprovementTask(policy: AccessPolicy): SearchFilter | undefined {
+  const improvement = policy.improvementTasks;
+  if (improvement === undefined) return undefined;
+  return any([
+    { kind: 'token', param: paramKey('Task', 'code'), modifier: 'not', values: improvement.codes.map((code) => ({ system: improvement.system, code })) },
+    { kind: 'missing', param: paramKey('Task', 'subject'), missing: false },
+  ]);
+}
+
+function isImprovementContent(policy: AccessPolicy, resource: Record<string, unknown>): boolean {
+  const improvement = policy.improvementTasks;
+  const codings = (resource.code as { coding?: { system?: unknown; code?: unknown }[] } | undefined)?.coding ?? [];
+  return improvement !== undefined && codings.some((c) => c.system === improvement.system && typeof c.code === 'string' && improvement.codes.includes(c.code));
+}
+
+/** What staff other than volunteers may do with improvement Tasks: create them and change them, never about a person, never delete. */
+function improvementWrite(held: HeldRole, type: string, policy: AccessPolicy): WriteGrant[] {
+  const current = improvementTasks(policy);
+  if (type !== 'Task' || held.policy.volunteer || current === undefined) return [];
+  const aboutNobody = (r: Record<string, unknown>): string | undefined =>
+    r.for === undefined ? undefined : 'an improvement idea or cycle is about the service, not a person: it must not name anyone in "for"';
+  return [{ appliesTo: 'both', mayDelete: false, current, needsPatient: false, only: (r) => isImprovementContent(policy, r), check: aboutNobody }];
+}
+
 // ---- reading ----
 
 function withoutLabels(type: string, labels: readonly Coding[]): SearchFilter[] {
@@ -137,8 +174,10 @@ function withoutLabels(type: string, labels: readonly Coding[]): SearchFilter[] 
 function staffRead(held: HeldRole, type: string, policy: AccessPolicy, now: number): SearchFilter | undefined {
   const links = personLinks(type, policy.patientLinks);
   if (held.policy.volunteer) return volunteerRead(held, type, policy);
-  if (!allowsType(held.policy.read, type)) return undefined;
+  const ideas = type === 'Task' ? improvementTasks(policy) : undefined;
+  if (!allowsType(held.policy.read, type)) return ideas;
   const extra: SearchFilter[] = [];
+  if (ideas !== undefined) extra.push(ideas);
   if (type === 'Task') {
     extra.push(refersTo('Task', 'owner', held.refs), refersTo('Task', 'requester', held.refs));
     // the organisation's work: a task assigned to a colleague at one's own organisation (a triage inbox)
@@ -235,6 +274,8 @@ export interface WriteGrant {
   readonly needsPatient: boolean;
   /** a reason to refuse the new content, or undefined */
   readonly check?: (resource: Record<string, unknown>) => string | undefined;
+  /** the grant is only for content like this (a delete has none): other content is judged by the other grants alone */
+  readonly only?: (resource: Record<string, unknown>) => boolean;
 }
 
 export type WriteRule = 'unrestricted' | readonly WriteGrant[];
@@ -247,8 +288,11 @@ function references(value: unknown): string[] {
 
 function staffWrite(held: HeldRole, type: string, policy: AccessPolicy, now: number): WriteGrant[] {
   if (policy.referenceTypes.has(type)) return held.policy.writeReference.includes(type) ? [{ appliesTo: 'both', mayDelete: true, needsPatient: false }] : [];
-  if (!allowsType(held.policy.write, type)) return [];
-  const current = staffRead(held, type, policy, now);
+  const improvement = improvementWrite(held, type, policy);
+  if (!allowsType(held.policy.write, type)) return improvement;
+  const readable = staffRead(held, type, policy, now);
+  const others = type === 'Task' ? notImprovementTask(policy) : undefined;
+  const current = readable !== undefined && others !== undefined ? all([readable, others]) : readable;
   if (held.policy.volunteer) {
     if (type === 'Task') {
       const ownsIt = (r: Record<string, unknown>): string | undefined =>
@@ -284,7 +328,7 @@ function staffWrite(held: HeldRole, type: string, policy: AccessPolicy, now: num
     ];
   }
   const caredFor = any([directlyResponsible(held, now), involved(held, policy, now)]);
-  return [{ appliesTo: 'both', mayDelete: true, ...(current ? { current } : {}), patients: caredFor, needsPatient: true }];
+  return [...improvement, { appliesTo: 'both', mayDelete: true, ...(current ? { current } : {}), patients: caredFor, needsPatient: true }];
 }
 
 /** Ways `principal` may write `type`; an empty list means never. */
