@@ -9,3 +9,4 @@ export * from './equity/index.ts';
 export * from './warehouse/index.ts';
 export * from './measures/index.ts';
 export * from './improvement/index.ts';
+export * from './views-record/index.ts';
