@@ -1,1 +1,37 @@
-export { BUILT_IN_VIEWS } from './built-in-views.ts';
+/** The measure library (data), the built-in views it reads, and its computation over the analytics copy. */
+export { BUILT_IN_VIEWS, BuiltInView } from './built-in-views.ts';
+export { MEASURE_LIBRARY, measureById, parseMeasureLibrary } from './measure-library.ts';
+export {
+  CONDITION_OPS,
+  MeasureDefinitionError,
+  STRATUM_IDS,
+  parseMeasureDefinition,
+  type Condition,
+  type ConditionOp,
+  type Improvement,
+  type MeasureDefinition,
+  type MeasureKind,
+  type Period,
+  type StratumId,
+} from './measure-definition.ts';
+export { MEASURE_SOURCES, sourceByName, type MeasureSource, type SourceColumnKind } from './sources.ts';
+export { NOT_RECORDED, STRATA, stratumById, type Stratum, type StratumGroup } from './strata.ts';
+export {
+  IMD_TABLE,
+  MEASURE_CACHE_TABLE,
+  MeasureError,
+  cachedBreakdown,
+  cachedMeasure,
+  computeMeasure,
+  loadImdIntoWarehouse,
+  measureBreakdown,
+  measureOrganisations,
+  periodStart,
+  refreshAllMeasures,
+  type BreakdownGroup,
+  type MeasureBreakdown,
+  type MeasurePeriod,
+  type MeasureScope,
+  type MeasureSeries,
+  type MeasureWarehouse,
+} from './compute.ts';
