@@ -6,6 +6,7 @@
  * Pure lookups over generated data; must not call a terminology server.
  */
 import { readFileSync } from 'node:fs';
+import { SUPPLEMENT_TYPES } from '../supplements/view-definition.ts';
 
 interface GeneratedValueSets {
   expanded: Record<string, string[]>;
@@ -33,11 +34,22 @@ const bindings = new Map<string, RequiredBinding | null>();
 
 const FHIR_VALUE_SET = 'http://hl7.org/fhir/ValueSet/';
 
+/**
+ * Value sets of resource type codes, which also hold Kindred's supplement types (ViewDefinition):
+ * the record stores, searches and lists them like any other type (see supplements/).
+ */
+const TYPE_VALUE_SETS: ReadonlySet<string> = new Set(['resource-types', 'defined-types', 'all-types'].map((name) => FHIR_VALUE_SET + name));
+
+function expandedCodes(url: string): string[] | undefined {
+  const codes = valueSets.expanded[url];
+  return codes !== undefined && TYPE_VALUE_SETS.has(url) ? [...codes, ...Object.keys(SUPPLEMENT_TYPES)] : codes;
+}
+
 /** The expanded binding for `url`, or undefined when the value set was not expanded. */
 export function requiredBinding(url: string): RequiredBinding | undefined {
   let binding = bindings.get(url);
   if (binding === undefined) {
-    const codes = valueSets.expanded[url];
+    const codes = expandedCodes(url);
     if (codes === undefined) {
       binding = null;
     } else {

@@ -12,9 +12,11 @@ import {
   isSupportedSearchParameter,
   resourceTypes,
   searchParametersOf,
+  VIEW_DEFINITION_PROFILE,
   type Resource,
 } from '@kindred/fhir';
 import type { FhirRequest, FhirResponse, OperationCapability, OperationRoute } from './fhir-request.ts';
+import { VIEW_RUN_OPERATION } from './view-run.ts';
 
 /** The type-level interactions the router implements for every resource type (TypeRestfulInteraction). */
 export const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const;
@@ -63,7 +65,8 @@ function resourceCapabilities(): readonly ResourceCapability[] {
     const references = params.filter((def) => def.type === 'reference').map((def) => `${type}:${def.code}`);
     return {
       type,
-      profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+      // ViewDefinition is SQL on FHIR's logical model, stored as a resource (see @kindred/fhir supplements)
+      profile: type === 'ViewDefinition' ? VIEW_DEFINITION_PROFILE : `http://hl7.org/fhir/StructureDefinition/${type}`,
       interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
       versioning: 'versioned-update',
       readHistory: true,
@@ -75,7 +78,7 @@ function resourceCapabilities(): readonly ResourceCapability[] {
       ...(references.length > 0 ? { searchInclude: ['*', ...references] } : {}),
       ...((revIncludes.get(type)?.length ?? 0) > 0 ? { searchRevInclude: revIncludes.get(type) } : {}),
       searchParam: params.map((def) => ({ name: def.code, definition: def.url, type: def.type })),
-      operation: [{ name: VALIDATE_OPERATION.name, definition: VALIDATE_OPERATION.definition }],
+      operation: [VALIDATE_OPERATION, ...(type === VIEW_RUN_OPERATION.resourceType ? [VIEW_RUN_OPERATION] : [])].map(({ name, definition }) => ({ name, definition })),
     };
   });
 }

@@ -19,6 +19,7 @@ import { errorResponse, internalErrorResponse } from './responses.ts';
 import { handleCompartmentSearch, handleTypeSearch } from './search.ts';
 import { processTransaction } from './transaction.ts';
 import { handleValidate } from './validate-operation.ts';
+import { handleViewRun } from './view-run.ts';
 import { handleConditionalDelete, handleConditionalUpdate, handleCreate, handleDelete, handleUpdate } from './write.ts';
 
 const READS: readonly FhirMethod[] = ['GET', 'HEAD'];
@@ -70,6 +71,7 @@ async function dispatch(request: FhirRequest, context: FhirContext, routing: Rou
       if (second === '_search') return method === 'POST' ? handleTypeSearch(request, context, first, true) : notAllowed(request, ['POST']);
       if (second === '_history') return read ? handleTypeHistory(request, context, first) : notAllowed(request, READS);
       if (second === '$validate') return method === 'POST' ? handleValidate(request, first) : notAllowed(request, ['POST']);
+      if (second === '$run' && first === 'ViewDefinition') return handleViewRun(request, context);
       if (isOperation(second)) unknownOperation(second);
       if (read) return readResource(request, context, first, second);
       if (method === 'PUT') return handleUpdate(request, context, first, second);
@@ -80,6 +82,7 @@ async function dispatch(request: FhirRequest, context: FhirContext, routing: Rou
       requireResourceType(first);
       if (third === '_history') return read ? handleInstanceHistory(request, context, first, second) : notAllowed(request, READS);
       if (third === '$validate') return method === 'POST' ? handleValidate(request, first, second) : notAllowed(request, ['POST']);
+      if (third === '$run' && first === 'ViewDefinition') return handleViewRun(request, context, second);
       if (isOperation(third)) unknownOperation(third);
       // compartment search: Patient/123/Observation (http://hl7.org/fhir/R4/search.html#searchcontexts)
       if (third !== '*') requireResourceType(third);

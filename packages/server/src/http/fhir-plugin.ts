@@ -43,6 +43,12 @@ function isPublicMetadata(request: FastifyRequest): boolean {
   return segments.length === 1 && segments[0] === 'metadata';
 }
 
+/** `ViewDefinition/$run` and `ViewDefinition/[id]/$run`, which negotiate their own output formats. */
+function isViewRun(request: FastifyRequest): boolean {
+  const segments = splitUrl(request.raw.url ?? '').path.split('/');
+  return ['$run', '%24run'].includes(segments.at(-1) ?? '') && segments.includes('ViewDefinition');
+}
+
 export function fhirPlugin(settings: AppSettings) {
   return async function fhirApi(app: FastifyInstance): Promise<void> {
     // Who is asking, per request; held here rather than decorated onto every Fastify request.
@@ -74,7 +80,8 @@ export function fhirPlugin(settings: AppSettings) {
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const query = new URLSearchParams(splitUrl(request.raw.url ?? '').query);
       const accept = request.headers.accept;
-      requireJsonAnswer(query.get('_format') ?? undefined, typeof accept === 'string' ? accept : undefined);
+      // ViewDefinition $run answers in CSV and NDJSON too, and reads _format and Accept itself (fhir-rest/view-run.ts)
+      if (!isViewRun(request)) requireJsonAnswer(query.get('_format') ?? undefined, typeof accept === 'string' ? accept : undefined);
       if (isPublicMetadata(request)) return;
       const result = await authenticate(request, settings.tokens);
       if (!result.ok) return sendFhirError(request, reply, result.error, { 'WWW-Authenticate': result.challenge });
