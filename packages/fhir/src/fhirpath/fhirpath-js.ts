@@ -126,3 +126,64 @@ export function evaluateFhirPathTyped(expression: string, resource: Resource): T
 export function evaluateFhirPath(expression: string, resource: Resource): unknown[] {
   return evaluateFhirPathTyped(expression, resource).map((typed) => typed.value);
 }
+
+/** fhirpath.js's compile as used with environment variables and functions of the caller's. */
+interface FhirPathJsWithVariables {
+  compile(
+    expression: string,
+    model: unknown,
+    options: { resolveInternalTypes: false; userInvocationTable: Record<string, unknown> },
+  ): (context: unknown, variables?: Readonly<Record<string, unknown>>) => unknown[];
+}
+
+const engineWithVariables = fhirpath as unknown as FhirPathJsWithVariables;
+
+/**
+ * A function added to FHIRPath for one compiled expression (for example SQL on FHIR's
+ * getResourceKey()). `arity` maps a number of arguments to their kinds as fhirpath.js names them
+ * ('TypeSpecifier', 'String', 'Integer', 'Expr', ...). With `items: true` the function is given
+ * the evaluation's own items (see FhirPathItems) instead of plain values.
+ */
+export interface FhirPathFunction {
+  readonly arity: Readonly<Record<number, readonly string[]>>;
+  readonly items?: boolean;
+  readonly fn: (input: unknown[], ...args: unknown[]) => unknown[];
+}
+
+/**
+ * An expression compiled once and evaluated many times. `context` is a resource, or items that an
+ * earlier evaluation returned (so that their FHIR types are kept, as `value.ofType(Quantity)` on
+ * an element needs); `variables` are the environment variables named `%name` in the expression.
+ * The items it returns are opaque: turn them into plain JSON with fhirPathItemValues.
+ */
+export type FhirPathEvaluator = (context: unknown, variables?: Readonly<Record<string, unknown>>) => unknown[];
+
+/**
+ * Compiles `expression` with fhirpath.js (R4 model) and the given extra functions; throws when the
+ * expression does not parse. Nothing is cached here: the caller keeps the evaluator.
+ */
+export function compileFhirPathEvaluator(
+  expression: string,
+  functions: Readonly<Record<string, FhirPathFunction>> = {},
+): FhirPathEvaluator {
+  const table: Record<string, unknown> = { resolve: resolveByLiteralType };
+  for (const [name, fn] of Object.entries(functions)) {
+    table[name] = {
+      internalStructures: fn.items === true,
+      arity: fn.arity,
+      fn: (collection: unknown[], ...args: unknown[]) => fn.fn(collection, ...args),
+    };
+  }
+  const evaluate = engineWithVariables.compile(expression, r4Model, { resolveInternalTypes: false, userInvocationTable: table });
+  return (context, variables) => evaluate(context, variables);
+}
+
+/** The plain JSON values of items a FhirPathEvaluator returned (dates as their strings). */
+export function fhirPathItemValues(items: readonly unknown[]): unknown[] {
+  return engine.resolveInternalTypes(items);
+}
+
+/** The FHIRPath type of each item a FhirPathEvaluator returned ("FHIR.decimal", "System.DateTime"). */
+export function fhirPathItemTypes(items: readonly unknown[]): string[] {
+  return engine.types(items);
+}

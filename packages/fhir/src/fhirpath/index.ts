@@ -1,5 +1,13 @@
 /** FHIRPath for Kindred: fhirpath.js for the full language, and a compiler for the search-expression subset. */
 export { compileFhirPath, type CompiledFhirPath } from './compile-fhirpath.ts';
 export type { TypedValue } from './nodes.ts';
-export { evaluateFhirPath, evaluateFhirPathTyped } from './fhirpath-js.ts';
+export {
+  compileFhirPathEvaluator,
+  evaluateFhirPath,
+  evaluateFhirPathTyped,
+  fhirPathItemTypes,
+  fhirPathItemValues,
+  type FhirPathEvaluator,
+  type FhirPathFunction,
+} from './fhirpath-js.ts';
 export { parseLiteralReference, referenceTargetType } from './reference-type.ts';
