@@ -5,6 +5,7 @@
  */
 import type { AccessContext, Principal } from '@kindred/access';
 import type { MessageChannels, SlotLedger, ViewerRegistry } from '@kindred/care';
+import type { Warehouse } from '@kindred/insight';
 import type { Repository } from '@kindred/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppSettings } from '../http/app-config.ts';
@@ -29,6 +30,8 @@ export interface WebDeps {
   viewers: ViewerRegistry;
   /** video consultations: links, waiting rooms, the clinician's actions (decision 0015) */
   video: VideoService;
+  /** the analytics copy of the record the measure pages read; absent when analytics are off */
+  warehouse?: Warehouse;
   contextOf(request: FastifyRequest): WebContext;
   /** the page in the signed-in frame (navigation of the person's front door) */
   render(request: FastifyRequest, frame: Omit<WebPageFrame, 'path'>): string;

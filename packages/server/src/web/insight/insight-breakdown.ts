@@ -36,6 +36,8 @@ export interface BreakdownView {
   inequality: EquityGaps | null;
   /** the measure has a denominator (a share or a rate), so the table shows it */
   hasDenominator: boolean;
+  /** why there is no breakdown (e.g. no deprivation table is loaded), in words */
+  problem?: string;
 }
 
 const BAR_HEIGHT = 22;
@@ -70,14 +72,15 @@ export function equityGapsText(gaps: EquityGaps, unit: string | undefined): Safe
 <ul>
   <li><strong>Absolute gap: ${gapNumber(gaps.absoluteGap, unit)}.</strong> The value for the most deprived fifth of areas minus the value for the least deprived fifth.</li>
   <li><strong>Relative gap:</strong> the most deprived fifth's value is ${ratio}.</li>
-  <li><strong>Slope index of inequality (SII): ${gapNumber(gaps.sii, unit)}.</strong> The difference between the most and the least deprived ends of the population, worked out from every fifth and how many people are in each, not only the two ends. A value near 0 means little difference.</li>
-  <li><strong>Relative index of inequality (RII): ${gaps.rii === null || !Number.isFinite(gaps.rii) ? 'cannot be worked out' : round(gaps.rii, 2)}.</strong> The same difference as a ratio: how many times the value at the most deprived end is the value at the least deprived end. A value near 1 means little difference.</li>
+  <li><strong>Slope index of inequality (SII): ${gapNumber(gaps.sii, unit)}.</strong> The difference between the least and the most deprived ends of the whole population, worked out from every fifth and how many people are in each, not only the two ends. Above 0, the value is higher where people are less deprived; below 0, it is higher where people are more deprived; near 0, there is little difference.</li>
+  <li><strong>Relative index of inequality (RII): ${gaps.rii === null || !Number.isFinite(gaps.rii) ? 'cannot be worked out' : round(gaps.rii, 2)}.</strong> The slope index as a share of the average value: ${gaps.rii === null || !Number.isFinite(gaps.rii) ? 'it cannot be worked out when the average is 0' : `a difference of ${round(Math.abs(gaps.rii) * 100, 0)}% of the average between the two ends`}.</li>
 </ul>`;
 }
 
 /** The section for one breakdown: chart, table and, for IMD fifths, the equity gaps. */
 export function renderBreakdown(view: BreakdownView, measureTitle: string, unit: string | undefined): SafeHtml {
   const title = `${measureTitle} by ${view.stratumLabel.toLowerCase()}`;
+  if (view.problem !== undefined) return html`<h2 id="breakdown">${title}</h2>${insetText(view.problem)}`;
   if (view.groups.length === 0) return html`<h2 id="breakdown">${title}</h2>${insetText('There is no data to break down for this organisation and period.')}`;
   const head = view.hasDenominator ? ['Group', 'Numerator', 'Denominator', 'Value'] : ['Group', 'Count', 'Value'];
   const rows = view.groups.map((g) => (view.hasDenominator ? [g.label, count(g.numerator), count(g.denominator), valueText(g.value, unit)] : [g.label, count(g.numerator), valueText(g.value, unit)]));

@@ -22,36 +22,29 @@ export const POINT_WORDS: Readonly<Record<PointType, string>> = {
   special_cause_neutral_low: 'Special cause: unusually low',
 };
 
+const VARIATION_WORDS: Readonly<Record<string, string>> = {
+  common_cause: 'Common cause variation: no significant change',
+  special_cause_improvement: 'Special cause improvement',
+  special_cause_concern: 'Special cause concern',
+  special_cause_neutral_high: 'Special cause variation: unusually high, neither better nor worse',
+  special_cause_neutral_low: 'Special cause variation: unusually low, neither better nor worse',
+};
+
+const ASSURANCE_WORDS: Readonly<Record<string, string>> = {
+  consistent_pass: 'Consistently hits the target',
+  consistent_fail: 'Consistently misses the target',
+  inconsistent: 'Hits and misses the target by chance',
+};
+
 /** The variation icon, from the latest point ("Making Data Count": the icon's meaning in words). */
 export function variationWords(type: string | null | undefined): string {
-  switch (type) {
-    case 'common_cause':
-      return 'Common cause variation: no significant change';
-    case 'special_cause_improvement':
-      return 'Special cause improvement';
-    case 'special_cause_concern':
-      return 'Special cause concern';
-    case 'special_cause_neutral_high':
-      return 'Special cause variation: unusually high, neither better nor worse';
-    case 'special_cause_neutral_low':
-      return 'Special cause variation: unusually low, neither better nor worse';
-    default:
-      return 'No variation icon: fewer than 13 points';
-  }
+  return (type !== null && type !== undefined ? VARIATION_WORDS[type] : undefined) ?? 'No variation icon: fewer than 13 points';
 }
 
 /** The assurance icon: whether the process will meet the target. */
 export function assuranceWords(type: string | null | undefined, hasTarget: boolean): string {
-  switch (type) {
-    case 'consistent_pass':
-      return 'Consistently hits the target';
-    case 'consistent_fail':
-      return 'Consistently misses the target';
-    case 'inconsistent':
-      return 'Hits and misses the target by chance';
-    default:
-      return hasTarget ? 'No assurance icon: fewer than 13 points' : 'No target set, so no assurance icon';
-  }
+  const words = type !== null && type !== undefined ? ASSURANCE_WORDS[type] : undefined;
+  return words ?? (hasTarget ? 'No assurance icon: fewer than 13 points' : 'No target set, so no assurance icon');
 }
 
 /** What better looks like for the measure, as a sentence. */

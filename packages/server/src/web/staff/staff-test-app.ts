@@ -11,6 +11,7 @@ import { accessibleRecord, createAuditWriter, createTokenService, defaultAccessP
 import { WHO, accessOf, type Who } from '@kindred/access/testing';
 import { createViewerRegistry, outboxChannels, storeSlotLedger, type ViewerRegistry } from '@kindred/care';
 import { isFhirError } from '@kindred/fhir';
+import type { Warehouse } from '@kindred/insight';
 import type { Store } from '@kindred/store';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { settingsOf } from '../../http/app-config.ts';
@@ -47,6 +48,8 @@ export interface StaffTestOptions {
   policy?: AccessPolicy;
   /** more people who can sign in, by name (e.g. a demo area's staff), besides the access tests' area */
   people?: Readonly<Record<string, AccessContext>>;
+  /** the analytics copy the measure pages read (absent: analytics are off) */
+  warehouse?: Warehouse;
 }
 
 export async function staffTestApp(store: Store, options: StaffTestOptions = {}): Promise<StaffTestApp> {
@@ -65,6 +68,7 @@ export async function staffTestApp(store: Store, options: StaffTestOptions = {})
     ledger: storeSlotLedger(store.repository),
     viewers,
     video: createVideoService({ settings, channels: outboxChannels(store.outbox), auditWriter: createAuditWriter(store.audit) }),
+    ...(options.warehouse !== undefined ? { warehouse: options.warehouse } : {}),
     contextOf,
     render: (request, frame) => renderWebPage(contextOf(request).viewer, { ...frame, path: request.url.split('?')[0] ?? '/app' }),
     send: (reply, status, page) => sendPage(reply, status, page),
