@@ -9,7 +9,9 @@ import { notifyChannels, type MessageChannels } from '@kindred/care';
 import { readFileSync } from 'node:fs';
 import type { Store } from '@kindred/store';
 import { createTokenService, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, checkIceServers, startBulkExportWorker, startCareJobs, type SignInConfig } from '@kindred/server';
+import { accessLogRoutes, breakGlassRoutes, buildApp, bulkExportRoutes, checkIceServers, startBulkExportWorker, startCareJobs, startInsightJobs, type InsightJobs, type SignInConfig } from '@kindred/server';
+import { openWarehouse, type Warehouse } from '@kindred/insight';
+import { analyticsPathOf } from './views-warehouse.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
 import { KINDRED_VERSION } from '../version.ts';
 import { createDemoArea } from '../demo/index.ts';
@@ -31,7 +33,10 @@ export const serveUsage = `kindred serve [--data DIR] [--port N] [--host H] [--b
   --demo (what \`npm start\` uses) fills an empty store with the demo area first (300 people, or
   --demo-people N; their deprivation from the IMD file given with --imd or KINDRED_IMD_FILE, or the
   copy beside the project when there is one) and lists the demo accounts on the home page.
-  KINDRED_ICE_SERVERS (a JSON list of STUN/TURN servers) is what video consultations' browsers use.`;
+  KINDRED_ICE_SERVERS (a JSON list of STUN/TURN servers) is what video consultations' browsers use.
+  The views' analytics copy (DuckDB) is KINDRED_ANALYTICS_PATH, by default analytics.duckdb in the
+  data directory (SQLite) or in memory (PostgreSQL: each process keeps its own copy); it is refreshed
+  every KINDRED_VIEW_REFRESH_SECONDS (default 60; 0: never).`;
 
 /** Where the published IMD LSOA file is looked for when none is given: the copy beside the project, when there is one. */
 const IMD_BESIDE_PROJECT = '../shared/data/imd/imd2025_england_lsoa21_rank_decile.csv';
@@ -123,6 +128,25 @@ function demoPeopleOf(value: string | undefined): number {
   return people;
 }
 
+function refreshSecondsOf(value: string | undefined): number {
+  const seconds = Number(value ?? 60);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) throw new UsageError(`KINDRED_VIEW_REFRESH_SECONDS must be a whole number of seconds from 0 to 86400 (got "${value}").`);
+  return seconds;
+}
+
+/** The analytics copy and its refresh worker; a copy that cannot be opened leaves analytics off, with a message. */
+async function startAnalytics(store: Store, accessPolicy: AccessPolicy, path: string, everySeconds: number): Promise<{ warehouse?: Warehouse; jobs?: InsightJobs }> {
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse({ path });
+  } catch (error) {
+    process.stderr.write(`The views' analytics copy (${path}) could not be opened, so analytics is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    return {};
+  }
+  if (everySeconds === 0) return { warehouse };
+  return { warehouse, jobs: startInsightJobs({ store, accessPolicy, warehouse, everyMs: everySeconds * 1000 }) };
+}
+
 function accessPolicyOf(file: string | undefined): AccessPolicy {
   if (file === undefined || file === '') return defaultAccessPolicy();
   try {
@@ -204,10 +228,12 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   const signInSite = values['base-url'] ?? (port !== 0 ? `http://localhost:${port}` : undefined);
   const signIn = signInWanted(values['sign-in'] ?? process.env.KINDRED_SIGN_IN, signInSite);
   const demoPeople = demoPeopleOf(values['demo-people']);
+  const refreshSeconds = refreshSecondsOf(process.env.KINDRED_VIEW_REFRESH_SECONDS);
   const store = await openStoreFromFlags(values);
   const demo = values.demo === true && (await prepareDemo(store, demoPeople, values.imd ?? process.env.KINDRED_IMD_FILE));
   const worker = startBulkExportWorker({ store, accessPolicy });
   const notify = notifyChannelsOf(process.env);
+  const analytics = await startAnalytics(store, accessPolicy, analyticsPathOf(values, process.env), refreshSeconds);
   const careJobs = startCareJobs({ store, accessPolicy, ...(notify !== undefined ? { deliverTo: notify } : {}), ...(signInSite !== undefined ? { siteUrl: signInSite } : {}) });
   const app = await buildApp({
     store,
@@ -222,6 +248,7 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
     demo,
     ...iceServersOf(process.env),
     ...receivedTextOf(process.env),
+    ...(analytics.warehouse !== undefined ? { warehouse: analytics.warehouse } : {}),
     ...(signIn && signInSite !== undefined ? { signIn: { siteUrl: signInSite, ...externalIdentityProviderOf(process.env) } } : {}),
   });
   const address = await app.listen({ port, host });
@@ -247,6 +274,8 @@ export async function runServe(args: string[], signal?: AbortSignal): Promise<nu
   await app.close();
   await worker.stop();
   await careJobs.stop();
+  await analytics.jobs?.stop();
+  await analytics.warehouse?.close();
   await store.close();
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 import { defaultAccessPolicy, type AccessPolicy, type TokenService } from '@kindred/access';
 import type { MessageChannels } from '@kindred/care';
+import type { Warehouse } from '@kindred/insight';
 import type { Store } from '@kindred/store';
 import type { OperationRoute } from '../fhir-rest/fhir-request.ts';
 import { signInSettingsOf, type SignInConfig, type SignInSettings } from '../oidc/sign-in-settings.ts';
@@ -60,6 +61,8 @@ export interface AppConfig {
    * 0016): the bearer token Notify sends (at least 16 characters). Absent: the callback is off.
    */
   receivedText?: { token: string };
+  /** the views' analytics copy (decision 0017) the insight pages read; absent: analytics is off */
+  warehouse?: Warehouse;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -84,6 +87,7 @@ export interface AppSettings {
   readonly demo: boolean;
   readonly video: { readonly iceServers: readonly IceServer[]; readonly graceMs: number };
   readonly receivedText: { readonly token: string } | undefined;
+  readonly warehouse: Warehouse | undefined;
 }
 
 function fhirBaseOf(publicBaseUrl: string | undefined): string | undefined {
@@ -150,6 +154,7 @@ export function settingsOf(config: AppConfig): AppSettings {
     demo: config.demo ?? false,
     video: Object.freeze({ iceServers: Object.freeze(checkIceServers(config.video?.iceServers ?? [])), graceMs: graceMsOf(config.video?.graceMs) }),
     receivedText: receivedTextOf(config.receivedText),
+    warehouse: config.warehouse,
     signIn: config.signIn === undefined ? undefined : signInSettingsOf(config.signIn, fhirBaseOf(config.publicBaseUrl) ?? fhirBaseOf(config.signIn.siteUrl)),
   });
 }

@@ -107,6 +107,7 @@ export function webPlugin(settings: AppSettings) {
       ledger,
       viewers,
       video,
+      ...(settings.warehouse !== undefined ? { warehouse: settings.warehouse } : {}),
       contextOf,
       render: (request, frame: Omit<WebPageFrame, 'path'>) => {
         const context = contextOf(request);
