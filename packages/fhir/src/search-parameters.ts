@@ -50,7 +50,8 @@ const byType = new Map<string, ReadonlyMap<string, SearchParameterDefinition>>()
 
 function own(base: string): [string, SearchParameterDefinition][] {
   // Kindred's supplement types (ViewDefinition) bring their own parameters; see supplements/.
-  return Object.entries(generated.parameters[base] ?? SUPPLEMENT_SEARCH_PARAMETERS[base] ?? {}).map(([code, def]) => [code, { ...def, base, code }]);
+  const parameters: Record<string, Omit<SearchParameterDefinition, 'base' | 'code'>> = generated.parameters[base] ?? SUPPLEMENT_SEARCH_PARAMETERS[base] ?? {};
+  return Object.entries(parameters).map(([code, def]) => [code, { ...def, base, code }]);
 }
 
 /** The search parameters of a resource type, including those every resource has (`_id`, `_tag` …). */

@@ -89,8 +89,8 @@ async function list(repository: Repository): Promise<number> {
     return 0;
   }
   for (const { view } of views) {
-    const title = typeof view.title === 'string' ? view.title : '';
-    process.stdout.write(`${String(view.name ?? '')}\t${String(view.resource ?? '')}\t${title}\n`);
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    process.stdout.write(`${text(view.name)}\t${text(view.resource)}\t${text(view.title)}\n`);
   }
   return 0;
 }

@@ -8,9 +8,27 @@
  *
  * Only structure lives here (elements, cardinality, bindings). Deeper checks (the FHIRPath compiles,
  * column names are unique) belong to the views engine, which compiles a view where it is written
- * and where it is run. Pure data; must not import anything at run time.
+ * and where it is run. Pure data; imports nothing.
  */
-import type { ElementDefinition, TypeDefinition } from '../model.ts';
+
+/** An element in the form of model.ts's ElementDefinition (declared here so that this data imports nothing). */
+interface ElementDefinition {
+  min: number;
+  max: number;
+  types: string[];
+  choice?: true;
+  summary?: true;
+  modifier?: true;
+  requiredBinding?: string;
+  contentReference?: string;
+}
+
+/** A resource type in the form of model.ts's TypeDefinition. */
+interface TypeDefinition {
+  kind: 'resource';
+  base: string;
+  elements: Record<string, ElementDefinition>;
+}
 
 export const VIEW_DEFINITION_PROFILE = 'https://sql-on-fhir.org/ig/StructureDefinition/ViewDefinition';
 

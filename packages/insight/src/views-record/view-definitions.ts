@@ -7,7 +7,7 @@
  *
  * Works on whatever repository it is given: an access-checked one writes only what its caller may.
  */
-import { FhirError, parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
+import { FhirError, parseSearchRequest, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { compileView, ViewDefinitionError, type CompiledView } from '../views/index.ts';
 
@@ -87,10 +87,10 @@ export async function ensureViewDefinitions(record: Repository, views: readonly 
     const { id: _ignored, meta: _meta, ...body } = view;
     const current = stored[0];
     if (current === undefined) {
-      await record.create({ ...body, resourceType: 'ViewDefinition' } as Resource);
+      await record.create({ ...body, resourceType: 'ViewDefinition' });
       created += 1;
     } else if (content(current) !== content(view)) {
-      await record.update({ ...body, resourceType: 'ViewDefinition', id: current.id } as Resource);
+      await record.update({ ...body, resourceType: 'ViewDefinition', id: current.id });
       updated += 1;
     }
   }
@@ -103,5 +103,5 @@ export async function activeViewDefinitions(record: Repository): Promise<StoredV
   const name = (s: StoredResource): string => (typeof s.name === 'string' ? s.name : '');
   return stored
     .sort((a, b) => name(a).localeCompare(name(b)) || a.id.localeCompare(b.id))
-    .map((s) => ({ id: s.id, view: s as Record<string, unknown> }));
+    .map((s) => ({ id: s.id, view: s }));
 }
