@@ -19,6 +19,8 @@ import { deleteMeta, readMeta, writeMeta, type ViewMeta } from './meta-table.ts'
 /** Changes committed up to this long before the watermark are read again: commits can land out of order. */
 export const OVERLAP_MS = 2 * 60_000;
 const HISTORY_PAGE = 1_000;
+/** more changed resources than this since the watermark: rebuilding is cheaper than applying them one by one */
+export const MAX_INCREMENTAL_CHANGES = 100_000;
 const DELETE_BATCH = 5_000;
 
 /** What the refresh needs of a compiled view (the views engine's CompiledView). */
@@ -63,6 +65,8 @@ export interface RefreshReport {
 
 export interface RefreshOptions {
   full?: boolean;
+  /** more changes than this since the last refresh rebuild the views instead; default MAX_INCREMENTAL_CHANGES */
+  maxIncrementalChanges?: number;
   onProgress?: (done: number, total?: number) => void;
   /** the clock, for tests; default Date.now */
   now?: () => number;
@@ -213,8 +217,11 @@ interface Change {
   entry: HistoryEntry;
 }
 
-/** The newest version of each resource of `types` changed at or after `since`, from system history. */
-async function changesSince(record: Repository, since: number, types: ReadonlySet<string>): Promise<Map<string, Change>> {
+/**
+ * The newest version of each resource of `types` changed at or after `since`, from system history;
+ * undefined when there are more than `limit` (a bulk import): the caller rebuilds instead.
+ */
+async function changesSince(record: Repository, since: number, types: ReadonlySet<string>, limit: number): Promise<Map<string, Change> | undefined> {
   const changes = new Map<string, Change>();
   let cursor: string | undefined;
   do {
@@ -226,6 +233,7 @@ async function changesSince(record: Repository, since: number, types: ReadonlySe
       const seen = changes.get(key);
       if (seen === undefined || version > seen.version) changes.set(key, { version, entry });
     }
+    if (changes.size > limit) return undefined;
     cursor = page.nextCursor;
   } while (cursor !== undefined);
   return changes;
@@ -276,7 +284,7 @@ export async function refreshViews(connection: DuckDBConnection, record: Reposit
   const meta = await readMeta(connection);
   const targets = sources.map(targetOf);
   const full: Target[] = [];
-  const incremental: { target: Target; meta: ViewMeta }[] = [];
+  let incremental: { target: Target; meta: ViewMeta }[] = [];
   for (const target of targets) {
     const known = meta.get(target.source.compiled.name);
     const current = known !== undefined && known.definitionHash === target.hash && known.table === target.table && (await tableExists(connection, target.table));
@@ -293,12 +301,19 @@ export async function refreshViews(connection: DuckDBConnection, record: Reposit
     dropped.push(known.table);
   }
 
+  const since = Math.min(...incremental.map((i) => i.meta.watermark)) - OVERLAP_MS;
+  const limit = options.maxIncrementalChanges ?? MAX_INCREMENTAL_CHANGES;
+  let changes = incremental.length > 0 ? await changesSince(record, since, new Set(incremental.map((i) => i.target.source.compiled.resource)), limit) : new Map<string, Change>();
+  if (changes === undefined) {
+    full.push(...incremental.map((i) => i.target));
+    incremental = [];
+    changes = new Map<string, Change>();
+  }
   // The work ahead, for progress: every resource of the rebuilt views' types, then the changes.
   const fullTypes = [...new Set(full.map((t) => t.source.compiled.resource))];
   const counts = fullTypes.length > 0 ? await record.countByType() : {};
-  const since = Math.min(...incremental.map((i) => i.meta.watermark)) - OVERLAP_MS;
-  const changes = incremental.length > 0 ? await changesSince(record, since, new Set(incremental.map((i) => i.target.source.compiled.resource))) : new Map<string, Change>();
-  const perView = incremental.map(({ target }) => [...changes.values()].filter((c) => c.entry.resourceType === target.source.compiled.resource));
+  const changed = [...changes.values()];
+  const perView = incremental.map(({ target }) => changed.filter((c) => c.entry.resourceType === target.source.compiled.resource));
   const total = fullTypes.reduce((sum, type) => sum + (counts[type] ?? 0), 0) + perView.reduce((sum, list) => sum + list.length, 0);
   const progress = progressOf(options.onProgress, total);
 

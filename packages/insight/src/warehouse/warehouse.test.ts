@@ -171,6 +171,20 @@ for (const backend of backends) {
 
       await expect(warehouse.export('no_such_view', 'csv', csv)).rejects.toThrow(/no view "no_such_view"/);
     });
+
+    it('reads a change stamped before the last watermark (a late commit) in the overlap window, and rebuilds after a bulk change', async () => {
+      // a refresh whose clock runs a minute ahead: what is written now is stamped before its watermark
+      await warehouse.refresh(store.repository, { now: () => Date.now() + 60_000 });
+      await store.repository.update(patient('wp-7', 'female', ['Late']));
+      const late = await warehouse.refresh(store.repository);
+      expect(late.views.map((v) => v.mode)).toEqual(['incremental', 'incremental']);
+      expect((await tables(warehouse)).patients.map((p) => p.id)).toContain('wp-7');
+
+      await store.repository.update(patient('wp-8', 'male', ['Bulk']));
+      const bulk = await warehouse.refresh(store.repository, { maxIncrementalChanges: 1 });
+      expect(bulk.views.map((v) => v.mode)).toEqual(['full', 'full']);
+      expect((await tables(warehouse)).patients.map((p) => p.id)).toEqual(['wp-1', 'wp-3', 'wp-4', 'wp-5', 'wp-6', 'wp-7', 'wp-8']);
+    });
   });
 }
 

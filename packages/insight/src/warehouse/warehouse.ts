@@ -30,7 +30,7 @@ export interface Warehouse {
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** creates or replaces a reference table (such as ref_imd) with these rows */
   loadTable(name: string, columns: readonly TableColumn[], rows: Iterable<readonly unknown[]>): Promise<void>;
-  refresh(record: Repository, options?: Omit<RefreshOptions, 'now'>): Promise<RefreshReport>;
+  refresh(record: Repository, options?: RefreshOptions): Promise<RefreshReport>;
   export(viewName: string, format: ExportFormat, path: string): Promise<{ rows: number }>;
   status(): Promise<WarehouseStatus[]>;
   close(): Promise<void>;
