@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AREA } from '@kindred/access/testing';
 import type { Resource } from '@kindred/fhir';
-import { BUILT_IN_VIEWS, compileView, loadImdIntoWarehouse, openWarehouse, xmr, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, compileView, loadImdIntoWarehouse, openWarehouse, startCycle, xmr, type Warehouse } from '@kindred/insight';
 import { openSqliteTestStore, type TestStore } from '@kindred/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffTestApp, type StaffTestApp } from '../staff/staff-test-app.ts';
@@ -75,7 +75,7 @@ describe('the measure pages', () => {
   beforeAll(async () => {
     store = await openSqliteTestStore();
     await store.repository.importResources([...AREA, person('most', 'E01000001'), person('least', 'E01000003'), ...requests()]);
-    const sources = BUILT_IN_VIEWS.map((definition) => ({ compiled: compileView(definition), definition: definition as Record<string, unknown> }));
+    const sources = BUILT_IN_VIEWS.map((definition) => ({ compiled: compileView(definition), definition }));
     warehouse = await openWarehouse({ path: join(dir, 'analytics.duckdb'), views: () => Promise.resolve({ sources, errors: [] }) });
     const report = await warehouse.refresh(store.repository);
     expect(report.errors).toEqual([]);
@@ -83,6 +83,15 @@ describe('the measure pages', () => {
       { lsoaCode: 'E01000001', decile: 1 },
       { lsoaCode: 'E01000003', decile: 10 },
     ]);
+    // a change that went live on Monday 2 March, studied on this measure
+    await startCycle(store.repository, {
+      title: 'Online form on the practice website front page',
+      change: 'A link to the online form at the top of the front page',
+      measures: ['requests-route-online-self'],
+      changeDate: '2026-03-02',
+      reporter: { role: 'PractitionerRole/dr-north-role', practitioner: 'Practitioner/dr-north', organisations: ['Organization/gp-north'] },
+      owner: { reference: 'Organization/gp-north', name: 'North Street Surgery' },
+    });
     app = await staffTestApp(store, { warehouse });
     off = await staffTestApp(store);
   });
@@ -155,6 +164,17 @@ describe('the measure pages', () => {
     expect(lines[0]).toBe('date,value,mean,lpl,upl,near_lpl,near_upl,point_type,numerator,denominator');
     expect(lines).toHaveLength(16);
     expect(lines[15]).toMatch(/^2026-04-13,100,.*,4,4$/);
+  });
+
+  it('marks the improvement change on the chart and offers it as a rebase date', async () => {
+    const main = mainOf((await app.get('gpClinician', '/app/staff/insight/measures/requests-route-online-self')).body);
+    expect(main).toContain('name="change" type="checkbox" value="2026-03-02"');
+    expect(main).toContain('2 March 2026: Online form on the practice website front page');
+    expect(main).toContain('class="app-spc-marker"');
+    expect(main).toContain('Online form on the practice website front page (2026-03-02)</title>');
+    const rebased = mainOf((await app.get('gpClinician', '/app/staff/insight/measures/requests-route-online-self?change=2026-03-02')).body);
+    expect(rebased).toContain('value="2026-03-02" checked');
+    expect(rebased).toContain('segment 2 of 2');
   });
 
   it('rebases and stops screening when asked, and says what to fix when an option cannot be read', async () => {
