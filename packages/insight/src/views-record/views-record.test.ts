@@ -10,6 +10,7 @@ import { ACCESS_ROLE_SYSTEM, accessibleRecord, defaultAccessPolicy, parseScopes,
 import { AREA, accessOf } from '@kindred/access/testing';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
+import { BUILT_IN_VIEWS } from '../measures/index.ts';
 import { activeViewDefinitions, ensureViewDefinitions, runViewOverRecord } from './index.ts';
 
 const backends = await testBackends();
@@ -124,6 +125,13 @@ for (const backend of backends) {
       expect(error.status).toBe(403);
       const organisations = await collect(runViewOverRecord(analyst, organisationView));
       expect(organisations.map((r) => r.id)).toContain('gp-north');
+    });
+
+    it('the built-in views of the measure library pass the record\'s validation and install once', async () => {
+      expect(await ensureViewDefinitions(store.repository, BUILT_IN_VIEWS)).toEqual({ created: BUILT_IN_VIEWS.length, updated: 0 });
+      expect(await ensureViewDefinitions(store.repository, BUILT_IN_VIEWS)).toEqual({ created: 0, updated: 0 });
+      const names = (await activeViewDefinitions(store.repository)).map((v) => v.view.name);
+      for (const view of BUILT_IN_VIEWS) expect(names).toContain(view.name);
     });
 
     it('an invalid view run over the record is a 422 naming the problem', async () => {
