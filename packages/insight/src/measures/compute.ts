@@ -10,7 +10,7 @@ import type { Warehouse } from '../warehouse/index.ts';
 import { MEASURE_LIBRARY } from './measure-library.ts';
 import type { Condition, MeasureDefinition, Period, StratumId } from './measure-definition.ts';
 import { CARER_TABLE, ORGANISATION_TABLE, PERSON_TABLE, referenceOf, sourceByName } from './sources.ts';
-import { NOT_RECORDED, STRATA, stratumById, stratumKeysSql, type StratumGroup } from './strata.ts';
+import { NOT_RECORDED, STRATA, personJoinSql, stratumById, stratumKeysSql, type StratumGroup } from './strata.ts';
 
 /** What the measures need of the analytics copy. */
 export type MeasureWarehouse = Pick<Warehouse, 'query' | 'loadTable'>;
@@ -223,13 +223,17 @@ async function tableExists(warehouse: MeasureWarehouse, name: string): Promise<b
   return numberOf(rows[0]?.n) > 0;
 }
 
-/** `keyed`: the base rows, each with the group key(s) of the stratum. */
-export function keyedSql(stratum: StratumId, patientColumn: string): string {
-  const joins = [`LEFT JOIN ${PERSON_TABLE} p ON p.id = b.${quote(patientColumn)}`];
-  if (stratum === 'imd-quintile') joins.push(`LEFT JOIN ${quote(IMD_TABLE)} i ON i.lsoa_code = coalesce(p.lsoa, p.lsoa_any)`);
-  if (stratum === 'carer-status') joins.push(`LEFT JOIN (SELECT DISTINCT patient FROM ${CARER_TABLE} WHERE active IS NOT FALSE) c ON c.patient = p.id`);
-  const keys = stratumKeysSql(stratum, { p: 'p', i: 'i', c: 'c', at: 'b.event_at' });
-  return `keyed AS (SELECT b.*, unnest(${keys}) AS stratum_key FROM base b ${joins.join(' ')})`;
+/** `joined`, `person_rows` and `keyed`: the base rows with the person, and each with the group key(s) of the strata. */
+function keyedSql(measure: MeasureDefinition, strata: readonly StratumId[], keyLists: readonly string[]): string {
+  const person = personJoinSql(measure.patientColumn, {
+    imd: strata.includes('imd-quintile'),
+    carer: strata.includes('carer-status'),
+    personTable: PERSON_TABLE,
+    carerTable: CARER_TABLE,
+    imdTable: quote(IMD_TABLE),
+  });
+  return `${person},
+keyed AS (SELECT person_rows.*, unnest(${keyLists.reduce((all, next) => `list_concat(${all}, ${next})`)}) AS tagged FROM person_rows)`;
 }
 
 function breakdownGroups(measure: MeasureDefinition, stratum: StratumId, rows: readonly Record<string, unknown>[]): BreakdownGroup[] {
@@ -264,8 +268,8 @@ export async function measureBreakdown(warehouse: MeasureWarehouse, measure: Mea
   if (id === 'imd-quintile' && !(await tableExists(warehouse, IMD_TABLE))) throw noImdTable();
   const params = new Params();
   const sql = `${baseSql(measure, scope, params)},
-${keyedSql(id, measure.patientColumn)}
-SELECT stratum_key, ${aggregatesSql(measure, params)} FROM keyed GROUP BY stratum_key`;
+${keyedSql(measure, [id], [stratumKeysSql(id)])}
+SELECT tagged AS stratum_key, ${aggregatesSql(measure, params)} FROM keyed GROUP BY tagged`;
   const groups = breakdownGroups(measure, id, await warehouse.query(sql, params.values));
   return { stratum: id, groups, inequality: equityGaps(id, groups) };
 }
@@ -338,38 +342,39 @@ function byOrganisation(rows: readonly Record<string, unknown>[]): Map<string, R
   return grouped;
 }
 
-async function seriesRows(warehouse: MeasureWarehouse, measure: MeasureDefinition): Promise<CacheRow[]> {
+const KEY_SEPARATOR = '|';
+
+/** The rows of one measure's series and of each stratum's breakdown, for the area and every organisation, in one query. */
+async function measureRows(warehouse: MeasureWarehouse, measure: MeasureDefinition, strata: readonly StratumId[]): Promise<{ rows: CacheRow[]; scopes: number }> {
   const params = new Params();
   const org = quote(measure.organisationColumn);
-  const sql = `${baseSql(measure, {}, params)}
-SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, period_start, ${aggregatesSql(measure, params)} FROM base GROUP BY GROUPING SETS ((period_start), (${org}, period_start))`;
+  const lists = [`['${KEY_SEPARATOR}' || CAST(period_start AS VARCHAR)]`, ...strata.map((s) => stratumKeysSql(s, `${s}${KEY_SEPARATOR}`))];
+  const sql = `${baseSql(measure, {}, params)},
+${keyedSql(measure, strata, lists)}
+SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, split_part(tagged, '${KEY_SEPARATOR}', 1) AS stratum, split_part(tagged, '${KEY_SEPARATOR}', 2) AS stratum_key, ${aggregatesSql(measure, params)}
+FROM keyed GROUP BY GROUPING SETS ((tagged), (${org}, tagged))`;
   const grouped = byOrganisation(await warehouse.query(sql, params.values));
-  const areaStarts = (grouped.get(AREA) ?? []).map((row) => dayOf(row.period_start)).sort();
-  if (areaStarts.length === 0) return [];
-  const span: MeasureScope = { from: areaStarts[0]!, to: areaStarts[areaStarts.length - 1]! };
-  return [...grouped].flatMap(([organisation, rows]) => {
-    const found = new Map(rows.map((row) => [dayOf(row.period_start), figuresOf(measure, row)]));
-    return fillPeriods(measure, span, found).map((p) => ({
+  if (!grouped.has(AREA)) grouped.set(AREA, []); // the area's groups are shown even with no rows at all
+  const areaStarts = (grouped.get(AREA) ?? []).filter((row) => row.stratum === SERIES).map((row) => String(row.stratum_key)).sort();
+  const span: MeasureScope | undefined = areaStarts.length > 0 ? { from: areaStarts[0]!, to: areaStarts[areaStarts.length - 1]! } : undefined;
+  const rows = [...grouped].flatMap(([organisation, found]) => {
+    const series = found.filter((row) => row.stratum === SERIES);
+    const periods =
+      span === undefined ? [] : fillPeriods(measure, span, new Map(series.map((row) => [String(row.stratum_key), figuresOf(measure, row)])));
+    const own: CacheRow[] = periods.map((p) => ({
       measure: measure.id, organisation, stratum: SERIES, key: p.start, label: p.start, order: null,
       numerator: p.numerator, denominator: p.denominator ?? null, value: p.value, population: p.denominator ?? p.numerator,
     }));
+    for (const stratum of strata) {
+      const groups = breakdownGroups(measure, stratum, found.filter((row) => row.stratum === stratum));
+      own.push(...groups.map((g) => ({
+        measure: measure.id, organisation, stratum, key: g.key, label: g.label, order: g.order ?? null,
+        numerator: g.numerator, denominator: g.denominator ?? null, value: g.value, population: g.population,
+      })));
+    }
+    return own;
   });
-}
-
-async function breakdownRows(warehouse: MeasureWarehouse, measure: MeasureDefinition, stratum: StratumId): Promise<{ rows: CacheRow[]; scopes: number }> {
-  const params = new Params();
-  const org = quote(measure.organisationColumn);
-  const sql = `${baseSql(measure, {}, params)},
-${keyedSql(stratum, measure.patientColumn)}
-SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, stratum_key, ${aggregatesSql(measure, params)} FROM keyed GROUP BY GROUPING SETS ((stratum_key), (${org}, stratum_key))`;
-  const grouped = byOrganisation(await warehouse.query(sql, params.values));
-  const rows = [...grouped].flatMap(([organisation, found]) =>
-    breakdownGroups(measure, stratum, found).map((g) => ({
-      measure: measure.id, organisation, stratum, key: g.key, label: g.label, order: g.order ?? null,
-      numerator: g.numerator, denominator: g.denominator ?? null, value: g.value, population: g.population,
-    })),
-  );
-  return { rows, scopes: grouped.size };
+  return { rows, scopes: grouped.size * (1 + strata.length) };
 }
 
 /**
@@ -387,15 +392,9 @@ export async function refreshAllMeasures(
   const rows: CacheRow[] = [];
   let series = 0;
   for (const measure of measures) {
-    const own = await seriesRows(warehouse, measure);
-    series += new Set(own.map((r) => r.organisation)).size;
-    rows.push(...own);
-    for (const stratum of measure.strata) {
-      if (stratum === 'imd-quintile' && !imd) continue;
-      const found = await breakdownRows(warehouse, measure, stratum);
-      series += found.scopes;
-      rows.push(...found.rows);
-    }
+    const found = await measureRows(warehouse, measure, measure.strata.filter((s) => s !== 'imd-quintile' || imd));
+    series += found.scopes;
+    rows.push(...found.rows);
   }
   await warehouse.loadTable(
     MEASURE_CACHE_TABLE,

@@ -100,7 +100,7 @@ function conditions(raw: unknown, columns: Readonly<Record<string, SourceColumnK
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' || typeof v === 'number')) {
         throw new MeasureDefinitionError(`${at}: "${op}" needs a non-empty list of text or numbers.`);
       }
-      return { column: name, op, value: [...(value as (string | number)[])] };
+      return { column: name, op, value: [...(value)] };
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new MeasureDefinitionError(`${at}: "${op}" needs a value (text, a number, true or false).`);
     if (ORDERED.has(op) && columns[name] === 'boolean') throw new MeasureDefinitionError(`${at}: "${op}" cannot compare the true/false column "${name}".`);

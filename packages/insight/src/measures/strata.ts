@@ -75,18 +75,6 @@ export function stratumById(id: string): Stratum | undefined {
   return STRATA.find((s) => s.id === id);
 }
 
-/** A FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) as a DATE, a partial one from its first day. */
-const birthDate = (p: string): string => {
-  const text = `left(CAST(${p}.birth_date AS VARCHAR), 10)`;
-  return `TRY_CAST(CASE length(${text}) WHEN 4 THEN ${text} || '-01-01' WHEN 7 THEN ${text} || '-01' ELSE ${text} END AS DATE)`;
-};
-
-/** whole years from birth to the day of the event */
-const ageAt = (p: string, at: string): string => {
-  const born = birthDate(p);
-  return `(year(${at}) - year(${born}) - CASE WHEN month(${at}) < month(${born}) OR (month(${at}) = month(${born}) AND day(${at}) < day(${born})) THEN 1 ELSE 0 END)`;
-};
-
 /** NHS Data Dictionary ETHNIC CATEGORY codes to the ONS broad groups */
 const ETHNIC_GROUPS: readonly [string, readonly string[]][] = [
   ['white', ['A', 'B', 'C']],
@@ -98,43 +86,67 @@ const ETHNIC_GROUPS: readonly [string, readonly string[]][] = [
 ];
 
 const list = (codes: readonly string[]): string => codes.map((c) => `'${c}'`).join(', ');
-const when = (condition: string, key: string): string => `CASE WHEN ${condition} THEN ['${key}'] ELSE [] END`;
+
+/** A FHIR date (YYYY, YYYY-MM or YYYY-MM-DD) as a DATE, a partial one from its first day. */
+function birthDateSql(column: string): string {
+  const text = `left(CAST(${column} AS VARCHAR), 10)`;
+  return `TRY_CAST(CASE length(${text}) WHEN 4 THEN ${text} || '-01-01' WHEN 7 THEN ${text} || '-01' ELSE ${text} END AS DATE)`;
+}
 
 /**
- * The SQL list of group keys of the row: `p` the person (null when not found), `i` the IMD row,
- * `c` the carer row, `at` the event's timestamp. Keys come only from the fixed lists above.
+ * `joined` and `person_rows`: the rows of `base` with what the strata need of the person they are
+ * about (columns person_*, their age at the event, the IMD decile of their LSOA when `imd`, and
+ * whether a carer is recorded for them), each worked out once so the group keys stay small.
  */
-export function stratumKeysSql(id: StratumId, aliases: { p: string; i: string; c: string; at: string }): string {
-  const { p, i, c, at } = aliases;
-  const single = (expression: string): string => `[coalesce(${expression}, '${NOT_RECORDED.key}')]`;
+export function personJoinSql(patientColumn: string, options: { imd: boolean; carer: boolean; personTable: string; carerTable: string; imdTable: string }): string {
+  const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+  const joins = [`LEFT JOIN ${options.personTable} p ON p.id = b.${q(patientColumn)}`];
+  if (options.imd) joins.push(`LEFT JOIN ${options.imdTable} i ON i.lsoa_code = coalesce(p.lsoa, p.lsoa_any)`);
+  if (options.carer) joins.push(`LEFT JOIN (SELECT DISTINCT patient FROM ${options.carerTable} WHERE active IS NOT FALSE) c ON c.patient = p.id`);
+  const yes = (column: string): string => `coalesce(p.${column}, false)`;
+  return `joined AS (SELECT b.*, p.id AS person_id, ${birthDateSql('p.birth_date')} AS person_born, CAST(b.event_at AS DATE) AS person_day,
+  p.sex AS person_sex, upper(p.ethnicity_code) AS person_ethnicity,
+  ${yes('no_internet')} AS person_no_internet, ${yes('interpreter')} AS person_interpreter, ${yes('bsl')} AS person_bsl,
+  (${yes('easy_read')} OR ${yes('large_print')}) AS person_easy_read, (${yes('hearing_loss')} OR ${yes('sight_loss')}) AS person_hearing_sight,
+  ${options.imd ? 'i.decile' : 'CAST(NULL AS INTEGER)'} AS person_imd_decile,
+  (p.carer_helps IS NOT NULL${options.carer ? ' OR c.patient IS NOT NULL' : ''}) AS person_has_carer
+FROM base b ${joins.join(' ')}),
+person_rows AS (SELECT *, (year(person_day) - year(person_born) - CASE WHEN month(person_day) < month(person_born) OR (month(person_day) = month(person_born) AND day(person_day) < day(person_born)) THEN 1 ELSE 0 END) AS person_age FROM joined)`;
+}
+
+/**
+ * The SQL list of group keys of a row of `person_rows`, each key with `prefix` in front (the
+ * refresh computes every stratum in one pass). Keys come only from the fixed lists above.
+ */
+export function stratumKeysSql(id: StratumId, prefix = ''): string {
+  const literal = (key: string): string => `'${prefix}${key}'`;
+  const single = (expression: string): string => `['${prefix}' || coalesce(${expression}, '${NOT_RECORDED.key}')]`;
+  const when = (condition: string, key: string): string => `CASE WHEN ${condition} THEN [${literal(key)}] ELSE [] END`;
   switch (id) {
     case 'imd-quintile':
-      return single(`CASE WHEN ${i}.decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(${i}.decile / 2.0) AS INTEGER) AS VARCHAR) END`);
-    case 'age-band': {
-      const age = ageAt(p, at);
+      return single(`CASE WHEN person_imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(person_imd_decile / 2.0) AS INTEGER) AS VARCHAR) END`);
+    case 'age-band':
       return single(
-        `CASE WHEN ${birthDate(p)} IS NULL OR ${age} < 0 THEN NULL WHEN ${age} < 18 THEN '0-17' WHEN ${age} < 40 THEN '18-39' WHEN ${age} < 65 THEN '40-64' WHEN ${age} < 80 THEN '65-79' ELSE '80+' END`,
+        `CASE WHEN person_born IS NULL OR person_age < 0 THEN NULL WHEN person_age < 18 THEN '0-17' WHEN person_age < 40 THEN '18-39' WHEN person_age < 65 THEN '40-64' WHEN person_age < 80 THEN '65-79' ELSE '80+' END`,
       );
-    }
     case 'sex':
-      return single(`CASE WHEN ${p}.sex IN ('female', 'male', 'other') THEN ${p}.sex END`);
+      return single(`CASE WHEN person_sex IN ('female', 'male', 'other') THEN person_sex END`);
     case 'ethnicity':
-      return single(`CASE ${ETHNIC_GROUPS.map(([key, codes]) => `WHEN upper(${p}.ethnicity_code) IN (${list(codes)}) THEN '${key}'`).join(' ')} END`);
+      return single(`CASE ${ETHNIC_GROUPS.map(([key, codes]) => `WHEN person_ethnicity IN (${list(codes)}) THEN '${key}'`).join(' ')} END`);
     case 'access-need': {
-      const yes = (column: string): string => `coalesce(${p}.${column}, false)`;
       const needs: readonly [string, string][] = [
-        ['no-internet', yes('no_internet')],
-        ['interpreter', yes('interpreter')],
-        ['bsl', yes('bsl')],
-        ['easy-read-or-large-print', `(${yes('easy_read')} OR ${yes('large_print')})`],
-        ['hearing-or-sight-loss', `(${yes('hearing_loss')} OR ${yes('sight_loss')})`],
+        ['no-internet', 'person_no_internet'],
+        ['interpreter', 'person_interpreter'],
+        ['bsl', 'person_bsl'],
+        ['easy-read-or-large-print', 'person_easy_read'],
+        ['hearing-or-sight-loss', 'person_hearing_sight'],
       ];
-      const any = needs.map(([, condition]) => condition).join(' OR ');
-      const lists = [`CASE WHEN ${any} THEN ['any'] ELSE ['none'] END`, ...needs.map(([key, condition]) => when(condition, key))];
+      const any = needs.map(([, column]) => column).join(' OR ');
+      const lists = [`CASE WHEN ${any} THEN [${literal('any')}] ELSE [${literal('none')}] END`, ...needs.map(([key, column]) => when(column, key))];
       const joined = lists.reduce((all, next) => `list_concat(${all}, ${next})`);
-      return `CASE WHEN ${p}.id IS NULL THEN ['${NOT_RECORDED.key}'] ELSE ${joined} END`;
+      return `CASE WHEN person_id IS NULL THEN [${literal(NOT_RECORDED.key)}] ELSE ${joined} END`;
     }
     case 'carer-status':
-      return single(`CASE WHEN ${p}.id IS NULL THEN NULL WHEN ${p}.carer_helps IS NOT NULL OR ${c}.patient IS NOT NULL THEN 'has-carer' ELSE 'no-carer' END`);
+      return single(`CASE WHEN person_id IS NULL THEN NULL WHEN person_has_carer THEN 'has-carer' ELSE 'no-carer' END`);
   }
 }
