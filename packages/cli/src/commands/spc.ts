@@ -143,7 +143,7 @@ export async function runSpc(args: string[]): Promise<number> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read "${file}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`);
+    throw new Error(`Cannot read "${file}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`, { cause: error });
   }
   const result = xmr(readSeries(text), {
     improvement,

@@ -105,7 +105,8 @@ function pointShape(p: SpcPoint, x: number, y: number, high: boolean | undefined
       return `<rect x="${f(x - 5)}" y="${f(y - 5)}" width="10" height="10" ${attrs}>${title}</rect>`;
     case 'special_cause_concern':
       return `<polygon points="${f(x)},${f(y - 6.5)} ${f(x + 6.5)},${f(y)} ${f(x)},${f(y + 6.5)} ${f(x - 6.5)},${f(y)}" ${attrs}>${title}</polygon>`;
-    default: {
+    case 'special_cause_neutral_high':
+    case 'special_cause_neutral_low': {
       const d = high ? -1 : 1;
       return `<polygon points="${f(x)},${f(y + 6 * d)} ${f(x + 6)},${f(y - 5 * d)} ${f(x - 6)},${f(y - 5 * d)}" ${attrs}>${title}</polygon>`;
     }

@@ -31,7 +31,7 @@ export function pointColour(type: PointType): string {
     case 'special_cause_neutral_high':
     case 'special_cause_neutral_low':
       return SPC_COLOURS.neutral;
-    default:
+    case 'common_cause':
       return SPC_COLOURS.common;
   }
 }
@@ -47,7 +47,7 @@ export function isHigh(type: PointType, improvement: Improvement): boolean | und
       return improvement !== 'decrease';
     case 'special_cause_concern':
       return improvement === 'decrease';
-    default:
+    case 'common_cause':
       return undefined;
   }
 }
@@ -63,7 +63,8 @@ export function variationMeaning(type: PointType | null, improvement: Improvemen
       return `Special cause variation of an improving nature (${side} values).`;
     case 'special_cause_concern':
       return `Special cause variation of a concerning nature (${side} values).`;
-    default:
+    case 'special_cause_neutral_high':
+    case 'special_cause_neutral_low':
       return `Special cause variation, ${side} values (neither improvement nor concern).`;
   }
 }
@@ -77,7 +78,7 @@ export function assuranceMeaning(type: AssuranceIcon | null): string {
       return 'The system is expected to consistently miss the target unless something changes.';
     case 'inconsistent':
       return 'The system may achieve or miss the target at random (the target lies between the process limits).';
-    default:
+    case null:
       return 'No assurance icon: no target, no improvement direction, or fewer than 13 points.';
   }
 }
@@ -114,7 +115,7 @@ export function assuranceIconSvg(type: AssuranceIcon | null): string {
       return iconFrame(label, SPC_COLOURS.improvement, letter('P', SPC_COLOURS.improvement));
     case 'consistent_fail':
       return iconFrame(label, SPC_COLOURS.concern, letter('F', SPC_COLOURS.concern));
-    default:
+    case 'inconsistent':
       return iconFrame(label, SPC_COLOURS.common, letter('?', SPC_COLOURS.line));
   }
 }

@@ -53,7 +53,7 @@ describe('xmr limits', () => {
     const screened = run(values);
     expect(screened.points[0]?.upl).toBeCloseTo(14.66, 12);
     expect(screened.points[0]?.lpl).toBeCloseTo(9.34, 12);
-    expect(rules(screened)).toEqual([...'tststststst'].map((c) => (c === 't' ? 'two_in_three' : 'shift')).concat('outside_limits'));
+    expect(rules(screened)).toEqual([...[...'tststststst'].map((c) => (c === 't' ? 'two_in_three' : 'shift')), 'outside_limits']);
     expect(types(screened)).toEqual([...new Array<string>(11).fill('special_cause_neutral_low'), 'special_cause_neutral_high']);
 
     // Unscreened: AMR = 29/11. Limits 12 ± 2.66 × 29/11 = 12 ± 7.01273 = [4.98727, 19.01273];
