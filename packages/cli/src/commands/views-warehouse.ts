@@ -8,8 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuditWriter, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import * as insight from '@kindred/insight';
-import { BUILT_IN_VIEWS, EXPORT_FORMATS, WarehouseError, ensureViewDefinitions, openWarehouse, type ExportFormat, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, EXPORT_FORMATS, WarehouseError, ensureViewDefinitions, openWarehouse, refreshAllMeasures, type ExportFormat, type Warehouse } from '@kindred/insight';
 import { insightRecord } from '@kindred/server';
 import { createProgress, formatCount, type Progress } from '../progress.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags, storeConfig, type StoreFlags } from '../store-options.ts';
@@ -88,11 +87,8 @@ async function refresh(flags: StoreFlags & { analytics?: string; full?: boolean 
       }
       for (const table of report.dropped) process.stdout.write(`${table}: dropped (its view is no longer active)\n`);
       process.stdout.write(`Refreshed ${report.views.length} views into ${path} in ${report.ms} ms: ${formatCount(report.rowsWritten)} rows written, ${rate(report.rowsWritten, report.ms)}.\n`);
-      const refreshAllMeasures = (insight as Record<string, unknown>).refreshAllMeasures;
-      if (typeof refreshAllMeasures === 'function') {
-        const measures = await (refreshAllMeasures as (w: Warehouse) => Promise<{ measures: number; series: number; ms: number }>)(warehouse);
-        process.stdout.write(`Refreshed ${measures.measures} measures (${formatCount(measures.series)} series and breakdowns) in ${measures.ms} ms.\n`);
-      }
+      const measures = await refreshAllMeasures(warehouse);
+      process.stdout.write(`Refreshed ${measures.measures} measures (${formatCount(measures.series)} series and breakdowns) in ${measures.ms} ms.\n`);
       for (const { view, message } of report.errors) process.stderr.write(`The view "${view}" was not refreshed fully: ${message}\n`);
       return report.errors.length > 0 ? 1 : 0;
     } finally {

@@ -11,8 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessibleRecord, auditedRepository, createAuditWriter, parseScopes, type AccessContext, type AccessPolicy, type AuditWriter } from '@kindred/access';
-import * as insight from '@kindred/insight';
-import { BUILT_IN_VIEWS, ensureViewDefinitions, type RefreshReport, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, ensureViewDefinitions, refreshAllMeasures, type RefreshReport, type Warehouse } from '@kindred/insight';
 import type { Repository, Store } from '@kindred/store';
 
 /** What the insight service may do: read everything, and install its ViewDefinitions. */
@@ -117,11 +116,8 @@ export function startInsightJobs(options: InsightJobsOptions): InsightJobs {
     await beat;
     const result = summary(report, full);
     for (const { view, message } of report.errors) onError(`Refreshing the view "${view}"`, new Error(message));
-    // the measure library's refresh, where this build has it
-    const refreshAllMeasures = (insight as Record<string, unknown>).refreshAllMeasures;
-    if (typeof refreshAllMeasures !== 'function') return result;
     try {
-      result.measures = (await (refreshAllMeasures as (w: Warehouse) => Promise<ViewRefreshResult['measures']>)(warehouse))!;
+      result.measures = await refreshAllMeasures(warehouse);
     } catch (error) {
       onError('Refreshing the measures', error);
     }
