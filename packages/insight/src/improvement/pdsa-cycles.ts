@@ -59,6 +59,11 @@ export interface CycleFields {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar date written YYYY-MM-DD (not 2026-02-31). */
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return DATE.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
 const CHANGED = /^(Questionnaire|Schedule|HealthcareService|PlanDefinition|ActivityDefinition)\/[A-Za-z0-9\-.]{1,64}$/;
 const MEASURE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -109,10 +114,10 @@ export function cycleProblems(fields: CycleFields): { field: keyof CycleFields; 
   if (fields.title.trim() === '') problems.push({ field: 'title', message: 'Give the cycle a short title' });
   else if (fields.title.length > 200) problems.push({ field: 'title', message: 'The title must be 200 characters or fewer' });
   if (fields.change.trim() === '') problems.push({ field: 'change', message: 'Say what you are changing' });
-  if (fields.changeDate !== undefined && (!DATE.test(fields.changeDate) || Number.isNaN(Date.parse(fields.changeDate)))) {
+  if (fields.changeDate !== undefined && !isRealDate(fields.changeDate)) {
     problems.push({ field: 'changeDate', message: 'The date of the change must be a real date, like 2026-11-02' });
   }
-  if (fields.studyEnd !== undefined && (!DATE.test(fields.studyEnd) || Number.isNaN(Date.parse(fields.studyEnd)))) {
+  if (fields.studyEnd !== undefined && !isRealDate(fields.studyEnd)) {
     problems.push({ field: 'studyEnd', message: 'The date the study closed must be a real date, like 2026-12-14' });
   } else if (fields.studyEnd !== undefined && fields.changeDate !== undefined && fields.studyEnd < fields.changeDate) {
     problems.push({ field: 'studyEnd', message: 'The study cannot close before the change was made' });

@@ -33,6 +33,7 @@ const NAVIGATION: Readonly<Record<FrontDoor, readonly NavItem[]>> = {
     { href: '/app/staff/people', text: 'People' },
     { href: '/app/staff/equity', text: 'Who uses which route' },
     { href: '/app/staff/messages', text: 'Messages' },
+    { href: '/app/staff/improvement', text: 'Innovation log' },
   ],
   volunteer: [
     { href: '/app/volunteer', text: 'Home' },
@@ -79,6 +80,11 @@ export function navigationOf(viewer: WebViewer, path: string): SafeHtml {
   </nav>`;
 }
 
+/** On every staff page: a way to tell the team that owns it about a problem or an idea (the innovation log), prefilled with the page. */
+export function reportLink(path: string): SafeHtml {
+  return html`<p class="nhsuk-body-s app-report-link"><a href="/app/staff/improvement/report?from=${encodeURIComponent(path)}">Report a problem or an idea<span class="nhsuk-u-visually-hidden"> about this page</span></a></p>`;
+}
+
 export function renderWebPage(viewer: WebViewer, frame: WebPageFrame): string {
   const hasErrors = frame.errors !== undefined && frame.errors.length > 0;
   return renderPage({
@@ -86,7 +92,7 @@ export function renderWebPage(viewer: WebViewer, frame: WebPageFrame): string {
     hasErrors,
     homeHref: NAVIGATION[viewer.frontDoor][0]?.href ?? '/app',
     navigation: navigationOf(viewer, frame.path),
-    main: html`${errorSummary(frame.errors)}${frame.main}`,
+    main: html`${errorSummary(frame.errors)}${frame.main}${viewer.frontDoor === FrontDoor.staff ? reportLink(frame.path) : html``}`,
   });
 }
 
