@@ -8,7 +8,7 @@ export {
   parseMeasureDefinition,
   type Condition,
   type ConditionOp,
-  type Improvement,
+  type Improvement as MeasureImprovement,
   type MeasureDefinition,
   type MeasureKind,
   type Period,
