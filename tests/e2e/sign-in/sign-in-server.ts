@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import { createTokenService, createAccounts, createClients, type NewAccount, type NewClient, type TokenService } from '@kindred/access';
 import { buildApp, type SignInConfig } from '@kindred/server';
+import type { Warehouse } from '@kindred/insight';
 import type { TestStore } from '@kindred/store/testing';
 import type { FastifyInstance } from 'fastify';
 
@@ -41,7 +42,7 @@ export async function freePort(): Promise<number> {
  * `publicOrigin`: another node's public address, to start a second node of the same site (behind
  * one load balancer every node has the same public address); it listens on a port of its own.
  */
-export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number; publicOrigin?: string; trustProxy?: boolean } = {}): Promise<SignInServer> {
+export async function startSignInServer(store: TestStore, options: { signIn?: SignInConfig; logger?: boolean; port?: number; publicOrigin?: string; trustProxy?: boolean; warehouse?: Warehouse } = {}): Promise<SignInServer> {
   const port = options.port ?? (await freePort());
   const origin = options.publicOrigin ?? `http://127.0.0.1:${port}`;
   const tokens = createTokenService(store.settings);
@@ -52,6 +53,7 @@ export async function startSignInServer(store: TestStore, options: { signIn?: Si
     logger: options.logger ?? false,
     publicBaseUrl: origin,
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.warehouse !== undefined ? { warehouse: options.warehouse } : {}),
     signIn: { scrypt: CHEAP_SCRYPT, rateLimitPerMinute: 1000, ...options.signIn },
   });
   await app.listen({ port, host: '127.0.0.1' });

@@ -9,7 +9,7 @@
  */
 import { html, type SafeHtml } from '../../pages/html.ts';
 import { insetText, table } from '../components.ts';
-import { count, round, valueText } from './insight-words.ts';
+import { count, lowerFirst, round, valueText } from './insight-words.ts';
 
 export interface BreakdownGroup {
   label: string;
@@ -79,7 +79,7 @@ export function equityGapsText(gaps: EquityGaps, unit: string | undefined): Safe
 
 /** The section for one breakdown: chart, table and, for IMD fifths, the equity gaps. */
 export function renderBreakdown(view: BreakdownView, measureTitle: string, unit: string | undefined): SafeHtml {
-  const title = `${measureTitle} by ${view.stratumLabel.toLowerCase()}`;
+  const title = `${measureTitle} by ${lowerFirst(view.stratumLabel)}`;
   if (view.problem !== undefined) return html`<h2 id="breakdown">${title}</h2>${insetText(view.problem)}`;
   if (view.groups.length === 0) return html`<h2 id="breakdown">${title}</h2>${insetText('There is no data to break down for this organisation and period.')}`;
   const head = view.hasDenominator ? ['Group', 'Numerator', 'Denominator', 'Value'] : ['Group', 'Count', 'Value'];

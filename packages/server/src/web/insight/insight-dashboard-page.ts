@@ -48,10 +48,12 @@ function card(c: MeasureCard): SafeHtml {
       <h2 class="nhsuk-card__heading nhsuk-heading-m"><a class="nhsuk-card__link" href="${c.href}">${c.title}</a></h2>
       <p class="nhsuk-card__description">${c.latest !== undefined ? html`Latest: <strong>${valueText(c.latest.value, c.unit)}</strong> (period starting ${dayWords(c.latest.date)})` : 'No data yet'}</p>
       ${c.chartSvg !== undefined ? html`<div class="app-insight-card__chart">${markup(c.chartSvg)}</div>` : html``}
-      <ul class="nhsuk-list nhsuk-body-s app-insight-card__icons">
+      ${c.latest !== undefined
+        ? html`<ul class="nhsuk-list nhsuk-body-s app-insight-card__icons">
         <li>${c.variationIconSvg !== undefined ? html`<span class="app-insight-icon" aria-hidden="true">${markup(c.variationIconSvg)}</span> ` : html``}${variationWords(c.variationIcon)}</li>
         <li>${c.assuranceIconSvg !== undefined ? html`<span class="app-insight-icon" aria-hidden="true">${markup(c.assuranceIconSvg)}</span> ` : html``}${assuranceWords(c.assuranceIcon, c.hasTarget)}</li>
-      </ul>
+      </ul>`
+        : html``}
     </div>
   </div>
 </li>`;

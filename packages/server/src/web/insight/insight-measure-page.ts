@@ -151,6 +151,7 @@ export function renderMeasurePageContent(view: MeasurePageView): { title: string
 <p>${chart.summary}</p>
 ${iconsAndWords(chart, measure)}
 ${chart.warnings.length > 0 ? warningCallout('Read this chart with care', html`<ul>${chart.warnings.map((w) => html`<li>${w}</li>`)}</ul>`) : html``}
+${optionsForm(view)}
 <h2>The data</h2>
 <p><a href="${view.csvHref}" download>Download as CSV<span class="nhsuk-u-visually-hidden"> (the data of the chart of ${measure.title.toLowerCase()})</span></a></p>
 ${dataTable(chart, measure)}`;
@@ -160,7 +161,7 @@ ${dataTable(chart, measure)}`;
 <p>${measure.description}</p>
 <p class="nhsuk-body-s">${improvementWords(measure.improvement)}${measure.target !== undefined ? ` The target is ${valueText(measure.target, measure.unit)}.` : ''}${view.refreshedAt !== undefined ? html` The analytics copy of the record was last refreshed on ${dayWords(view.refreshedAt)} at ${view.refreshedAt.slice(11, 16)} (UTC).` : ''}</p>
 ${chartSection}
-${view.breakdown !== undefined ? renderBreakdown(view.breakdown, measure.title, measure.unit) : html``}
-${optionsForm(view)}`;
+${chart === undefined || chart.points.length === 0 ? optionsForm(view) : html``}
+${view.breakdown !== undefined ? renderBreakdown(view.breakdown, measure.title, measure.unit) : html``}`;
   return { title, main };
 }

@@ -84,9 +84,12 @@ export const STRATUM_WORDS: Readonly<Record<string, string>> = {
   sex: 'Sex',
   ethnicity: 'Ethnicity',
   'access-need': 'Access need',
-  'carer-status': 'Carer or not',
+  'carer-status': 'Whether they have a carer',
 };
 
 export function stratumWords(id: string, label?: string): string {
-  return label ?? STRATUM_WORDS[id] ?? id;
+  return STRATUM_WORDS[id] ?? label ?? id;
 }
+
+/** "Deprivation of …" → "deprivation of …", for the middle of a sentence (abbreviations kept). */
+export const lowerFirst = (text: string): string => (text === '' ? text : `${text[0]!.toLowerCase()}${text.slice(1)}`);
