@@ -15,7 +15,7 @@ export const spcUsage = `kindred spc FILE [--improvement increase|decrease|neutr
   and value (a number), and prints the XmR chart as JSON:
   { "points": [{ "date", "value", "mean", "lpl", "upl", "pointType" }], "variationIcon", "assuranceIcon" }.
   --improvement  which way is better (default neutral: special causes are high or low)
-  --target       the target, for the assurance icon
+  --target       the target, for the assurance icon (a negative one as --target=-5)
   --rebase       a date from which the limits are recalculated (give it again for more)
   --fix-after    limits from the first N points of each segment only
   --no-screen    keep large moving ranges when setting the limits (as the Excel tools do)`;

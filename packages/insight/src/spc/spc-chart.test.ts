@@ -4,7 +4,7 @@
  * target, markers, icons, an accessible title and summary, and escaped text. Also the CSV.
  */
 import { describe, expect, it } from 'vitest';
-import { assuranceIconSvg, describeSpc, renderSpcChart, spcCsv, variationIconSvg } from './spc-chart.ts';
+import { assuranceIconSvg, describeSpc, renderSpcChart, spcCsv, spcTableRows, variationIconSvg } from './spc-chart.ts';
 import { xmr } from './xmr.ts';
 
 interface Node { name: string; attrs: Record<string, string>; children: Node[]; text: string }
@@ -151,5 +151,13 @@ describe('describeSpc and spcCsv', () => {
     expect(lines).toHaveLength(17);
     const p = result.points[15];
     expect(lines[16]).toBe(`2024-01-16,2,11,${p?.lpl},${p?.upl},${p?.nearLpl},${p?.nearUpl},special_cause_concern`);
+  });
+
+  it('gives the data as table rows for people', () => {
+    const table = spcTableRows(result, { unit: 'days' });
+    expect(table.headers).toEqual(['Date', 'Value (days)', 'Mean', 'Lower process limit', 'Upper process limit', 'Variation']);
+    expect(table.rows).toHaveLength(16);
+    expect(table.rows[0]).toEqual(['2024-01-01', '10', '11', '5.68', '16.32', 'common cause']);
+    expect(table.rows[14]).toEqual(['2024-01-15', '20', '11', '5.68', '16.32', 'special cause, improvement (outside the process limits)']);
   });
 });

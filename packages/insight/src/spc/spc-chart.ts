@@ -82,6 +82,25 @@ export function spcCsv(result: SpcResult): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * The chart's data as a table for people (the accessible alternative to the chart): one row per point,
+ * numbers rounded for reading, the type and rule in words. Plain text: the page escapes it.
+ */
+export function spcTableRows(result: SpcResult, options: { unit?: string } = {}): { headers: string[]; rows: string[][] } {
+  const value = options.unit ? `Value (${options.unit})` : 'Value';
+  return {
+    headers: ['Date', value, 'Mean', 'Lower process limit', 'Upper process limit', 'Variation'],
+    rows: result.points.map((p) => [
+      p.date,
+      formatSpcNumber(p.value),
+      formatSpcNumber(p.mean),
+      formatSpcNumber(p.lpl),
+      formatSpcNumber(p.upl),
+      `${TYPE_WORDS[p.pointType]}${p.rule ? ` (${RULE_WORDS[p.rule]})` : ''}`,
+    ]),
+  };
+}
+
 /** Ticks for an axis from lo to hi: round steps of 1, 2 or 5 × 10^k. */
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / count;
@@ -164,7 +183,8 @@ export function renderSpcChart(result: SpcResult, options: SpcChartOptions): str
   }
   const every = Math.max(1, Math.ceil(points.length / 8));
   points.forEach((p, i) => {
-    if (i % every === 0 || i === points.length - 1) {
+    // Regular labels, and the last one, unless a regular label sits too close to it.
+    if ((i % every === 0 && points.length - 1 - i >= Math.ceil(every / 2)) || i === points.length - 1) {
       out.push(`<text x="${f(xAt(i))}" y="${m.top + plotH + 16}" text-anchor="middle">${escapeXml(p.date.slice(0, 10))}</text>`);
     }
   });
