@@ -29,11 +29,14 @@ const orgRef = (key: string): string => referenceOf('Organization', key);
 const personOrg = (p: string): string => orgRef(`coalesce(${p}.registered_organisation, ${p}.managing_organisation)`);
 const hoursBetween = (from: string, to: string): string => `(date_diff('second', ${from}, ${to}) / 3600.0)`;
 
+/** a view's table with its date-time columns read once, as `<column>_at` */
+const timed = (view: string, columns: readonly string[]): string => `(SELECT *, ${columns.map((c) => `${utc(c)} AS ${c}_at`).join(', ')} FROM ${viewTable(view)})`;
+
 const T = {
-  appointment: viewTable(BuiltInView.appointment),
-  request: viewTable(BuiltInView.request),
-  redFlagExit: viewTable(BuiltInView.redFlagExit),
-  wardAlert: viewTable(BuiltInView.wardAlert),
+  appointment: timed(BuiltInView.appointment, ['start']),
+  request: timed(BuiltInView.request, ['authored', 'first_response']),
+  redFlagExit: timed(BuiltInView.redFlagExit, ['authored']),
+  wardAlert: timed(BuiltInView.wardAlert, ['raised', 'closed']),
   careTeam: viewTable(BuiltInView.careTeam),
   person: viewTable(BuiltInView.person),
 };
@@ -42,11 +45,11 @@ const T = {
 const BOOKED_MODALITY = `coalesce(a.modality_given, a.modality_service_type, CASE a.modality_contact WHEN 'telephone' THEN 'phone' ELSE a.modality_contact END)`;
 /** statuses of an appointment that happened (http://hl7.org/fhir/R4/valueset-appointmentstatus.html) */
 const HAPPENED = `a.status IN ('fulfilled', 'arrived', 'checked-in')`;
-const PAST_BOOKED = `(a.status = 'booked' AND ${utc('a.start')} < timezone('UTC', now()))`;
+const PAST_BOOKED = `(a.status = 'booked' AND a.start_at < timezone('UTC', now()))`;
 
 const appointmentSql = `SELECT a.id AS id, a.patient AS patient,
   coalesce(${orgRef('a.organisation')}, ${personOrg('p')}) AS organisation,
-  ${utc('a.start')} AS start, a.status AS status,
+  a.start_at AS start, a.status AS status,
   ${BOOKED_MODALITY} AS modality,
   coalesce(a.modality_used, ${BOOKED_MODALITY}) AS modality_used,
   a.modality_preferred AS modality_preferred,
@@ -61,35 +64,35 @@ const MODALITY_GROUP = (m: string): string =>
 
 const consultationSql = `SELECT a.id AS id, a.patient AS patient,
   coalesce(${orgRef('a.organisation')}, ${personOrg('p')}) AS organisation,
-  ${utc('a.start')} AS date,
+  a.start_at AS date,
   ${MODALITY_GROUP(`coalesce(a.modality_used, ${BOOKED_MODALITY})`)} AS modality_group
 FROM ${T.appointment} a LEFT JOIN ${T.person} p ON p.id = a.patient
 WHERE ${HAPPENED} OR ${PAST_BOOKED}
 UNION ALL
 SELECT r.id AS id, r.patient AS patient,
   coalesce(${orgRef('r.organisation')}, ${personOrg('p')}) AS organisation,
-  coalesce(${utc('r.first_response')}, ${utc('r.authored')}) AS date,
+  coalesce(r.first_response_at, r.authored_at) AS date,
   'online' AS modality_group
 FROM ${T.request} r LEFT JOIN ${T.person} p ON p.id = r.patient
 WHERE r.triage_outcome = 'reply'`;
 
 const requestSql = `SELECT r.id AS id, r.patient AS patient,
   coalesce(${orgRef('r.organisation')}, ${personOrg('p')}) AS organisation,
-  ${utc('r.authored')} AS authored, r.status AS status,
+  r.authored_at AS authored, r.status AS status,
   coalesce(r.route, 'unrecorded') AS route, r.category AS category, r.priority AS priority,
   r.triage_outcome AS triage_outcome,
-  ${utc('r.first_response')} AS first_response,
-  ${hoursBetween(utc('r.authored'), utc('r.first_response'))} AS hours_to_first_response
+  r.first_response_at AS first_response,
+  ${hoursBetween('r.authored_at', 'r.first_response_at')} AS hours_to_first_response
 FROM ${T.request} r LEFT JOIN ${T.person} p ON p.id = r.patient`;
 
 const redFlagSql = `SELECT x.id AS id, x.patient AS patient, ${personOrg('p')} AS organisation,
-  ${utc('x.authored')} AS authored, x.advice AS advice
+  x.authored_at AS authored, x.advice AS advice
 FROM ${T.redFlagExit} x LEFT JOIN ${T.person} p ON p.id = x.patient`;
 
 const wardAlertSql = `SELECT w.id AS id, w.patient AS patient, ${referenceOf('CareTeam', 'w.ward')} AS ward,
   coalesce(${orgRef('ct.organisation')}, ${personOrg('p')}) AS organisation,
-  ${utc('w.raised')} AS raised, ${utc('w.closed')} AS closed, w.status AS status,
-  (${hoursBetween(utc('w.raised'), utc('w.closed'))} * 60) AS minutes_to_close
+  w.raised_at AS raised, w.closed_at AS closed, w.status AS status,
+  (${hoursBetween('w.raised_at', 'w.closed_at')} * 60) AS minutes_to_close
 FROM ${T.wardAlert} w LEFT JOIN ${T.careTeam} ct ON ct.id = w.ward LEFT JOIN ${T.person} p ON p.id = w.patient`;
 
 const SOURCES: readonly MeasureSource[] = [
