@@ -33,6 +33,7 @@ const NAVIGATION: Readonly<Record<FrontDoor, readonly NavItem[]>> = {
     { href: '/app/staff/people', text: 'People' },
     { href: '/app/staff/equity', text: 'Who uses which route' },
     { href: '/app/staff/messages', text: 'Messages' },
+    { href: '/app/staff/insight', text: 'Measures' },
     { href: '/app/staff/improvement', text: 'Innovation log' },
   ],
   volunteer: [
