@@ -129,6 +129,7 @@ export function evaluateFhirPath(expression: string, resource: Resource): unknow
 
 /** fhirpath.js's compile as used with environment variables and functions of the caller's. */
 interface FhirPathJsWithVariables {
+  util: { valData(item: unknown): unknown };
   compile(
     expression: string,
     model: unknown,
@@ -186,4 +187,12 @@ export function fhirPathItemValues(items: readonly unknown[]): unknown[] {
 /** The FHIRPath type of each item a FhirPathEvaluator returned ("FHIR.decimal", "System.DateTime"). */
 export function fhirPathItemTypes(items: readonly unknown[]): string[] {
   return engine.types(items);
+}
+
+/**
+ * The JSON an item a FhirPathEvaluator returned stands for, not copied (so it must not be changed);
+ * date and time values that FHIRPath computed stay as fhirpath.js objects.
+ */
+export function fhirPathItemData(item: unknown): unknown {
+  return engineWithVariables.util.valData(item);
 }

@@ -5,6 +5,7 @@ export {
   compileFhirPathEvaluator,
   evaluateFhirPath,
   evaluateFhirPathTyped,
+  fhirPathItemData,
   fhirPathItemTypes,
   fhirPathItemValues,
   type FhirPathEvaluator,

@@ -8,6 +8,7 @@
 import { compileFhirPathEvaluator, type FhirPathFunction } from '@kindred/fhir';
 import { NAME } from './constants.ts';
 import { ViewDefinitionError } from './errors.ts';
+import { plainPath, type StaticType } from './plain-path.ts';
 import type { CompiledColumn, CompiledPath, CompiledSelect, Iteration } from './view-tree.ts';
 
 /** Environment variables fhirpath.js or the specification provide, besides the view's constants. */
@@ -42,7 +43,7 @@ export function compilePath(path: unknown, location: string, context: CompileCon
   }
 }
 
-function compileColumn(column: unknown, location: string, context: CompileContext): CompiledColumn {
+function compileColumn(column: unknown, location: string, context: CompileContext, focus: StaticType | undefined): CompiledColumn {
   if (!isRecord(column)) throw new ViewDefinitionError(`${location}: a column must be an object with a name and a path.`);
   const { name, type, collection, description } = column;
   if (typeof name !== 'string' || !NAME.test(name)) {
@@ -54,7 +55,9 @@ function compileColumn(column: unknown, location: string, context: CompileContex
   if (description !== undefined && typeof description !== 'string') throw new ViewDefinitionError(`${at}: description must be text.`);
   if (column.tag !== undefined && !Array.isArray(column.tag)) throw new ViewDefinitionError(`${at}: tag must be a list of {name, value}.`);
   const compiled = compilePath(column.path, `${at}.path`, context);
+  const plain = plainPath(compiled.path, focus)?.evaluate;
   return {
+    ...(plain === undefined ? {} : { plain }),
     name,
     collection: collection === true,
     ...(type === undefined ? {} : { type }),
@@ -82,7 +85,16 @@ function sameNames(a: readonly CompiledColumn[], b: readonly CompiledColumn[]): 
   return a.length === b.length && a.every((column, index) => column.name === b[index]?.name);
 }
 
-export function compileSelect(select: unknown, location: string, context: CompileContext): CompiledSelect {
+/** The type of each focus an iteration gives, when the model knows it (for plain-path.ts). */
+function focusType(iteration: Iteration, at: StaticType | undefined): StaticType | undefined {
+  if (iteration.kind === 'none') return at;
+  if (iteration.kind === 'repeat') return undefined;
+  const type = plainPath(iteration.path.path, at)?.type;
+  return type === 'primitive' ? undefined : type;
+}
+
+/** Compiles a select whose focus has the model type `at` (undefined when not known). */
+export function compileSelect(select: unknown, location: string, context: CompileContext, at?: StaticType): CompiledSelect {
   if (!isRecord(select)) throw new ViewDefinitionError(`${location}: a select must be an object.`);
   const list = (key: string): unknown[] => {
     const value = select[key];
@@ -91,9 +103,10 @@ export function compileSelect(select: unknown, location: string, context: Compil
     return value;
   };
   const iteration = compileIteration(select, location, context);
-  const columns = list('column').map((column, index) => compileColumn(column, `${location}.column[${index}]`, context));
-  const selects = list('select').map((child, index) => compileSelect(child, `${location}.select[${index}]`, context));
-  const unionAll = list('unionAll').map((child, index) => compileSelect(child, `${location}.unionAll[${index}]`, context));
+  const focus = focusType(iteration, at);
+  const columns = list('column').map((column, index) => compileColumn(column, `${location}.column[${index}]`, context, focus));
+  const selects = list('select').map((child, index) => compileSelect(child, `${location}.select[${index}]`, context, focus));
+  const unionAll = list('unionAll').map((child, index) => compileSelect(child, `${location}.unionAll[${index}]`, context, focus));
   const [first, ...rest] = unionAll;
   // Every branch of a unionAll must give the same columns in the same order.
   rest.forEach((branch, index) => {
@@ -106,10 +119,31 @@ export function compileSelect(select: unknown, location: string, context: Compil
     throw new ViewDefinitionError(`${location}: a select needs at least one column, select or unionAll.`);
   }
   const output = [...columns, ...selects.flatMap((child) => child.output), ...(first?.output ?? [])];
+  const plainIteration = iteration.kind === 'forEach' || iteration.kind === 'forEachOrNull' ? plainPath(iteration.path.path, at)?.evaluate : undefined;
+  if (plainIteration !== undefined && iteration.kind !== 'none' && iteration.kind !== 'repeat' && onlyPlain(columns, [...selects, ...unionAll])) {
+    return { location, iteration: { ...iteration, plain: plainIteration }, columns, selects, unionAll, output: checkNames(output) };
+  }
+  return { location, iteration, columns, selects, unionAll, output: checkNames(output) };
+}
+
+/**
+ * Whether nothing on a focus needs fhirpath.js: then the foci can be plain JSON rather than
+ * fhirpath.js nodes (which keep the model types that FHIRPath functions need).
+ */
+function onlyPlain(columns: readonly CompiledColumn[], children: readonly CompiledSelect[]): boolean {
+  return (
+    columns.every((column) => column.plain !== undefined) &&
+    children.every((child) =>
+      child.iteration.kind === 'none' ? onlyPlain(child.columns, [...child.selects, ...child.unionAll]) : child.iteration.kind !== 'repeat' && child.iteration.plain !== undefined,
+    )
+  );
+}
+
+function checkNames(output: CompiledColumn[]): CompiledColumn[] {
   const seen = new Set<string>();
   for (const column of output) {
     if (seen.has(column.name)) throw new ViewDefinitionError(`${column.location}: the column name "${column.name}" is used twice in this view.`);
     seen.add(column.name);
   }
-  return { location, iteration, columns, selects, unionAll, output };
+  return output;
 }

@@ -30,7 +30,7 @@ const getResourceKey: FhirPathFunction = {
 };
 
 /** The key a literal reference points to, if it names a type and an id (relative or absolute URL). */
-function referenceKey(reference: unknown, wantedType: string | undefined): string | undefined {
+export function referenceKey(reference: unknown, wantedType: string | undefined): string | undefined {
   if (!isRecord(reference) || typeof reference.reference !== 'string') return undefined;
   const literal = reference.reference.replace(/\/_history\/[^/]*$/, '');
   let { type, id } = parseLiteralReference(literal);

@@ -5,7 +5,7 @@
  * collection (forEachOrNull keeps one row of nulls when it is empty); repeat unnests a tree depth
  * first. %rowIndex is the focus's 0-based place in the nearest enclosing iteration (0 elsewhere).
  */
-import { fhirPathItemValues } from '@kindred/fhir';
+import { fhirPathItemData, fhirPathItemValues } from '@kindred/fhir';
 import { ViewDefinitionError } from './errors.ts';
 import type { CompiledColumn, CompiledPath, CompiledSelect } from './view-tree.ts';
 
@@ -28,7 +28,7 @@ export function evaluateValues(path: CompiledPath, focus: unknown, variables: Va
 }
 
 function columnValue(column: CompiledColumn, focus: unknown, variables: Variables): unknown {
-  const values = evaluateValues(column, focus, variables);
+  const values = column.plain ? column.plain(fhirPathItemData(focus)) : evaluateValues(column, focus, variables);
   if (column.collection) return values;
   if (values.length > 1) {
     throw new ViewDefinitionError(
@@ -96,7 +96,7 @@ export function selectRows(select: CompiledSelect, focus: unknown, variables: Va
     foci = [];
     repeatFoci(iteration.paths, focus, variables, foci);
   } else {
-    foci = evaluateItems(iteration.path, focus, variables);
+    foci = iteration.plain ? iteration.plain(fhirPathItemData(focus)) : evaluateItems(iteration.path, focus, variables);
     if (foci.length === 0 && iteration.kind === 'forEachOrNull') return [nullRow(select, { ...variables, rowIndex: 0 })];
   }
   const rows: Row[] = [];

@@ -3,6 +3,7 @@
  * its nested selects, every FHIRPath already compiled. Built by compile-view.ts, run by view-rows.ts.
  */
 import type { FhirPathEvaluator } from '@kindred/fhir';
+import type { PlainPath } from './plain-path.ts';
 
 /** A view column as callers see it. */
 export interface ViewColumn {
@@ -16,6 +17,8 @@ export interface CompiledColumn extends ViewColumn {
   readonly path: string;
   readonly location: string;
   readonly evaluate: FhirPathEvaluator;
+  /** the same path read straight from the JSON, when plain-path.ts can (see there) */
+  readonly plain?: PlainPath;
 }
 
 export interface CompiledPath {
@@ -27,7 +30,12 @@ export interface CompiledPath {
 /** How a select iterates: forEach, forEachOrNull, repeat, or not at all (on its parent's focus). */
 export type Iteration =
   | { readonly kind: 'none' }
-  | { readonly kind: 'forEach' | 'forEachOrNull'; readonly path: CompiledPath }
+  | {
+      readonly kind: 'forEach' | 'forEachOrNull';
+      readonly path: CompiledPath;
+      /** set when the path and everything evaluated on its foci can be read straight from the JSON */
+      readonly plain?: PlainPath;
+    }
   | { readonly kind: 'repeat'; readonly paths: readonly CompiledPath[] };
 
 export interface CompiledSelect {

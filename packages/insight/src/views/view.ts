@@ -5,6 +5,7 @@
  * view's column order; FHIR primitives come out as in the resource's JSON, empty as null, and
  * collection columns as arrays.
  */
+import { isResourceType } from '@kindred/fhir';
 import { compileConstants } from './constants.ts';
 import { compilePath, compileSelect, type CompileContext } from './compile-view.ts';
 import { ViewDefinitionError } from './errors.ts';
@@ -59,7 +60,7 @@ export function compileView(view: unknown): CompiledView {
   const context: CompileContext = { functions: viewFunctions(), constants: new Set(Object.keys(constants)) };
   if (!Array.isArray(view.select) || view.select.length === 0) throw new ViewDefinitionError('select: give at least one select with columns.');
   // The view's top level behaves as one select holding the view's selects.
-  const root = compileSelect({ select: view.select }, 'view', context);
+  const root = compileSelect({ select: view.select }, 'view', context, isResourceType(resource) ? { type: resource, prefix: '' } : undefined);
   const selects = root.selects;
   if (view.where !== undefined && !Array.isArray(view.where)) throw new ViewDefinitionError('where: must be a list of {path}.');
   const where = ((view.where as unknown[] | undefined) ?? []).map((clause, index) =>

@@ -1,0 +1,117 @@
+/**
+ * The plain-path shortcut must give exactly what fhirpath.js gives, and must refuse what it cannot
+ * read faithfully. Checked on small fixtures, and differentially on every element path of every
+ * resource in the Synthea sample at ../shared/data/synthea-10 when it is there
+ * (smart-on-fhir/sample-bulk-fhir-datasets, see its LICENSE).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileFhirPathEvaluator, elementPaths, fhirPathItemValues, getElement } from '@kindred/fhir';
+import { viewFunctions } from './functions.ts';
+import { plainPath } from './plain-path.ts';
+
+const SYNTHEA = fileURLToPath(new URL('../../../../../shared/data/synthea-10/', import.meta.url));
+const functions = viewFunctions();
+
+function viaFhirPathJs(path: string, resource: unknown): unknown[] {
+  return fhirPathItemValues(compileFhirPathEvaluator(path, functions)(resource)).filter((value) => value !== null && value !== undefined);
+}
+
+function viaPlain(path: string, resource: { resourceType: string }): unknown[] | undefined {
+  return plainPath(path, { type: resource.resourceType, prefix: '' })?.evaluate(resource);
+}
+
+const patient = {
+  resourceType: 'Patient',
+  id: 'p1',
+  birthDate: '1970-06-01',
+  _birthDate: { extension: [{ url: 'http://example.org/accuracy', valueString: 'estimated' }] },
+  name: [{ given: [null, 'Ngozi'], _given: [{ extension: [{ url: 'http://example.org/x', valueString: 'y' }] }, null], family: 'Okafor' }, { given: ['Ade'] }],
+  contact: [{ name: { family: 'Obi' }, telecom: [{ system: 'phone', value: '0111' }] }],
+  managingOrganization: { reference: 'Organization/o1' },
+  generalPractitioner: [{ reference: 'https://example.org/fhir/Practitioner/gp1' }, { display: 'no reference' }],
+};
+const questionnaireResponse = {
+  resourceType: 'QuestionnaireResponse',
+  id: 'q1',
+  status: 'completed',
+  item: [{ linkId: '1', item: [{ linkId: '1.1', answer: [{ valueString: 'x' }] }] }],
+};
+
+describe('plainPath', () => {
+  it('agrees with fhirpath.js on navigation, first(), exists(), empty() and the key functions', () => {
+    const paths = [
+      'id',
+      'birthDate',
+      'name.given',
+      'name.given.first()',
+      'name.family.first()',
+      'name.given.exists()',
+      'name.empty()',
+      'contact.telecom.value',
+      'contact.name.family',
+      'telecom.exists()',
+      'getResourceKey()',
+      'managingOrganization.getReferenceKey()',
+      'managingOrganization.getReferenceKey(Organization)',
+      'managingOrganization.getReferenceKey(Patient)',
+      'generalPractitioner.getReferenceKey(Practitioner)',
+    ];
+    for (const path of paths) {
+      expect(viaPlain(path, patient), path).toEqual(viaFhirPathJs(path, patient));
+    }
+    expect(viaPlain('item.item.linkId', questionnaireResponse)).toEqual(['1.1']);
+  });
+
+  it('refuses what it cannot read faithfully, which then goes to fhirpath.js', () => {
+    const refused = [
+      'deceased', // a choice type: the JSON holds deceasedBoolean
+      'Patient.name', // a type name first
+      "name.where(use = 'official')",
+      'name[0].family',
+      'name.family.join()',
+      'contained.id', // a resource inside a resource
+      'nosuchelement',
+      'birthDate.year', // nothing below a primitive
+      'name.getReferenceKey()', // not a Reference
+      'managingOrganization.getReferenceKey(NotAType)',
+      '%rowIndex',
+    ];
+    for (const path of refused) expect(plainPath(path, { type: 'Patient', prefix: '' }), path).toBeUndefined();
+    expect(plainPath('id', undefined)).toBeUndefined();
+  });
+});
+
+const syntheaFiles = existsSync(SYNTHEA) ? readdirSync(SYNTHEA).filter((name) => name.endsWith('.ndjson')) : [];
+
+describe('plainPath against fhirpath.js on Synthea resources', () => {
+  if (syntheaFiles.length === 0) {
+    it.skip('skipped: ../shared/data/synthea-10 is absent', () => undefined);
+    return;
+  }
+  for (const file of syntheaFiles) {
+    it(`every plain element path of ${file}`, () => {
+      const resources = readFileSync(join(SYNTHEA, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .slice(0, 40)
+        .map((line) => JSON.parse(line) as { resourceType: string });
+      const type = resources[0]?.resourceType;
+      if (type === undefined) return;
+      const paths = elementPaths(type).filter((path) => getElement(type, path)?.choice !== true);
+      let compared = 0;
+      for (const path of paths) {
+        for (const expression of [path, `${path}.first()`]) {
+          if (plainPath(expression, { type, prefix: '' }) === undefined) continue;
+          for (const resource of resources) {
+            expect(viaPlain(expression, resource), `${type}: ${expression}`).toEqual(viaFhirPathJs(expression, resource));
+            compared++;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(0);
+    });
+  }
+});
