@@ -26,6 +26,8 @@ export interface MeasureCard {
   variationIconSvg?: string;
   assuranceIconSvg?: string;
   href: string;
+  /** why there is no figure, when the measure cannot be worked out */
+  problem?: string;
 }
 
 export type DashboardState =
@@ -46,7 +48,7 @@ function card(c: MeasureCard): SafeHtml {
   <div class="nhsuk-card nhsuk-card--clickable app-insight-card">
     <div class="nhsuk-card__content">
       <h2 class="nhsuk-card__heading nhsuk-heading-m"><a class="nhsuk-card__link" href="${c.href}">${c.title}</a></h2>
-      <p class="nhsuk-card__description">${c.latest !== undefined ? html`Latest: <strong>${valueText(c.latest.value, c.unit)}</strong> (period starting ${dayWords(c.latest.date)})` : 'No data yet'}</p>
+      <p class="nhsuk-card__description">${c.problem !== undefined ? c.problem : c.latest !== undefined ? html`Latest: <strong>${valueText(c.latest.value, c.unit)}</strong> (period starting ${dayWords(c.latest.date)})` : 'No data yet'}</p>
       ${c.chartSvg !== undefined ? html`<div class="app-insight-card__chart">${markup(c.chartSvg)}</div>` : html``}
       ${c.latest !== undefined
         ? html`<ul class="nhsuk-list nhsuk-body-s app-insight-card__icons">

@@ -70,6 +70,8 @@ describe('the measure pages', () => {
   let warehouse: Warehouse;
   let app: StaffTestApp;
   let off: StaffTestApp;
+  let fresh: Warehouse;
+  let unrefreshed: StaffTestApp;
   const dir = mkdtempSync(join(tmpdir(), 'kindred-insight-pages-'));
 
   beforeAll(async () => {
@@ -94,10 +96,14 @@ describe('the measure pages', () => {
     });
     app = await staffTestApp(store, { warehouse });
     off = await staffTestApp(store);
+    fresh = await openWarehouse({ path: ':memory:', views: () => Promise.resolve({ sources, errors: [] }) });
+    unrefreshed = await staffTestApp(store, { warehouse: fresh });
   });
   afterAll(async () => {
     await app?.close();
     await off?.close();
+    await unrefreshed?.close();
+    await fresh?.close();
     await warehouse?.close();
     await store?.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -137,6 +143,16 @@ describe('the measure pages', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('Analytics are turned off');
     expect((await off.get('receptionist', '/app/staff/insight/measures/requests-route-online-self')).status).toBe(503);
+  });
+
+  it('says when the analytics copy has not been refreshed yet', async () => {
+    const page = await unrefreshed.get('gpClinician', '/app/staff/insight');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('has not been refreshed yet');
+    expect(page.body).toContain('North Street Surgery');
+    const measure = await unrefreshed.get('gpClinician', '/app/staff/insight/measures/requests-route-online-self');
+    expect(measure.status).toBe(503);
+    expect(measure.body).toContain('The measures are not ready yet');
   });
 
   it('draws the measure\'s XmR chart with every point in a table, as the SPC engine works it out from the requests', async () => {
