@@ -3,11 +3,13 @@
  * licence; see SOURCE.md beside it), read from ../shared/conformance/sql-on-fhir-v2 at the project
  * root. One describe per file, one test per case. Rows compare order-insensitively (tests.schema.json),
  * a key missing from an expected row meaning null; expectError cases must throw ViewDefinitionError.
+ * With KINDRED_SOF_TEST_REPORT=FILE the outcomes are also written to FILE in the suite's test report
+ * shape ({ "file.json": { "tests": [{ "name", "result": { "passed" } }] } }) for the implementations page.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileView, ViewDefinitionError } from './index.ts';
 
 const SUITE = fileURLToPath(new URL('../../../../../shared/conformance/sql-on-fhir-v2/tests/', import.meta.url));
@@ -53,6 +55,27 @@ function checkCase(test: ConformanceCase, resources: readonly unknown[]): void {
   }
 }
 
+/** Outcomes for the optional test report, by file. */
+const report: Record<string, { tests: { name: string; result: { passed: boolean } }[] }> = {};
+
+function recorded(file: string, name: string, check: () => void): () => void {
+  return () => {
+    const tests = (report[file] ??= { tests: [] }).tests;
+    try {
+      check();
+      tests.push({ name, result: { passed: true } });
+    } catch (error) {
+      tests.push({ name, result: { passed: false } });
+      throw error;
+    }
+  };
+}
+
+afterAll(() => {
+  const target = process.env.KINDRED_SOF_TEST_REPORT;
+  if (target !== undefined && target !== '') writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
+});
+
 /** Cases this engine does not pass yet, by file and title, each with its reason. */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {};
 
@@ -66,7 +89,7 @@ if (!existsSync(SUITE)) {
     describe(`${file}: ${suite.title}`, () => {
       for (const test of suite.tests) {
         const known = KNOWN_FAILURES[`${file}: ${test.title}`];
-        (known === undefined ? it : it.fails)(test.title, () => checkCase(test, suite.resources));
+        (known === undefined ? it : it.fails)(test.title, recorded(file, test.title, () => checkCase(test, suite.resources)));
       }
     });
   }

@@ -105,6 +105,7 @@ describe('ViewDefinitionError', () => {
     expect(errorOf(() => compileView(null))).toMatch(/must be a JSON object/);
     expect(errorOf(() => compileView({ select: select([{ name: 'id', path: 'id' }]) }))).toMatch(/^resource: give the FHIR resource type/);
     expect(errorOf(() => compileView({ resource: 'Patient', select: [] }))).toMatch(/^select: give at least one select/);
+    expect(errorOf(() => compileView({ resource: 'Patients', select: select([{ name: 'id', path: 'id' }]) }))).toBe('resource: "Patients" is not a FHIR R4 resource type.');
     expect(errorOf(() => compileView({ resource: 'Patient', select: select([{ name: 'id', path: 'id' }, { name: 'id', path: 'gender' }]) }))).toBe(
       'view.select[0].column[1] (id): the column name "id" is used twice in this view.',
     );

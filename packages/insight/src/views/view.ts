@@ -52,6 +52,7 @@ export function compileView(view: unknown): CompiledView {
   if (typeof resource !== 'string' || !/^[A-Z][A-Za-z]+$/.test(resource)) {
     throw new ViewDefinitionError(`resource: give the FHIR resource type the view reads, e.g. "Patient"${resource === undefined ? '' : `, not ${JSON.stringify(resource)}`}.`);
   }
+  if (!isResourceType(resource)) throw new ViewDefinitionError(`resource: "${resource}" is not a FHIR R4 resource type.`);
   if (name !== undefined && typeof name !== 'string') throw new ViewDefinitionError('name: must be text.');
   if (view.resourceType !== undefined && view.resourceType !== 'ViewDefinition') {
     throw new ViewDefinitionError(`resourceType: must be "ViewDefinition", not ${JSON.stringify(view.resourceType)}.`);
@@ -60,7 +61,7 @@ export function compileView(view: unknown): CompiledView {
   const context: CompileContext = { functions: viewFunctions(), constants: new Set(Object.keys(constants)) };
   if (!Array.isArray(view.select) || view.select.length === 0) throw new ViewDefinitionError('select: give at least one select with columns.');
   // The view's top level behaves as one select holding the view's selects.
-  const root = compileSelect({ select: view.select }, 'view', context, isResourceType(resource) ? { type: resource, prefix: '' } : undefined);
+  const root = compileSelect({ select: view.select }, 'view', context, { type: resource, prefix: '' });
   const selects = root.selects;
   if (view.where !== undefined && !Array.isArray(view.where)) throw new ViewDefinitionError('where: must be a list of {path}.');
   const where = ((view.where as unknown[] | undefined) ?? []).map((clause, index) =>
