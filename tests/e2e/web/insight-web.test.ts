@@ -2,7 +2,8 @@
  * The measure pages in a real browser (headless Chromium), signed in as a GP through the sign-in
  * service's pages: the dashboard and a measure's page with its IMD breakdown have no WCAG 2.2 A or
  * AA violation that axe can find, and work with JavaScript off (the options form is a GET form: the
- * chart is redrawn from the address alone). Runs on SQLite: the pages read the analytics copy.
+ * chart is redrawn from the address alone), and a page view is in the audit trail. Runs on SQLite:
+ * the pages read the analytics copy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREA } from '@kindred/access/testing';
@@ -106,7 +107,10 @@ describe.skipIf(skip !== undefined)(`the measure pages in Chromium${skip === und
     const signedIn = await signIn(browser, server.origin, gp, { javaScriptEnabled: false });
     try {
       const { page } = signedIn;
+      const before = (await store.audit.verify()).count;
       await page.goto(`${server.origin}/app/staff/insight/measures/requests-route-online-self`);
+      // the page view is in the audit trail: the viewer's organisation and the improvement cycles are read through the audited record
+      expect((await store.audit.verify()).count).toBeGreaterThan(before);
       await page.check('#noScreen');
       await Promise.all([page.waitForEvent('load'), page.locator('main').getByRole('button', { name: 'Show the chart' }).click()]);
       expect(page.url()).toContain('noScreen=1');
