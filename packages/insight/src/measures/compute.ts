@@ -123,11 +123,12 @@ function checkScope(scope: MeasureScope): void {
 }
 
 /** `WITH src AS (…), base AS (…)`: the measure's rows in scope, with their event time and period. */
-function baseSql(measure: MeasureDefinition, scope: MeasureScope, params: Params): string {
+function baseSql(measure: MeasureDefinition, scope: MeasureScope, params: Params, options: { shared?: boolean } = {}): string {
   const source = sourceByName(measure.view);
   if (source === undefined) throw new MeasureError(`The measure "${measure.id}" reads "${measure.view}", which is not a source.`);
   const date = quote(measure.dateColumn);
-  const where = [`${date} IS NOT NULL`, allOf(measure.filter, params), allOf(measure.denominator, params)];
+  // shared by several measures: each applies its own filter and denominator in its aggregates
+  const where = options.shared === true ? [`${date} IS NOT NULL`] : [`${date} IS NOT NULL`, allOf(measure.filter, params), allOf(measure.denominator, params)];
   if (scope.organisation !== undefined) where.push(`${quote(measure.organisationColumn)} = ${params.add(scope.organisation)}`);
   if (scope.from !== undefined) where.push(`${date} >= CAST(${params.add(scope.from)} AS TIMESTAMP)`);
   if (scope.to !== undefined) where.push(`${date} < CAST(${params.add(scope.to)} AS TIMESTAMP) + INTERVAL 1 DAY`);
@@ -179,7 +180,7 @@ const emptyFigures = (measure: MeasureDefinition): Figures =>
 
 const dayOf = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
 
-/** The start of the period holding `day` (weeks start on Monday, ISO 8601). */
+/** The start of the period holding `day` (weeks start on Monday, ISO 8601; days are UTC days). */
 export function periodStart(day: string, period: Period): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (period === 'month') return `${day.slice(0, 7)}-01`;
@@ -344,37 +345,78 @@ function byOrganisation(rows: readonly Record<string, unknown>[]): Map<string, R
 
 const KEY_SEPARATOR = '|';
 
-/** The rows of one measure's series and of each stratum's breakdown, for the area and every organisation, in one query. */
-async function measureRows(warehouse: MeasureWarehouse, measure: MeasureDefinition, strata: readonly StratumId[]): Promise<{ rows: CacheRow[]; scopes: number }> {
+/** Each measure's aggregates over shared rows, prefixed m0_, m1_ …; `rows` counts the measure's own rows. */
+function sharedAggregatesSql(measures: readonly MeasureDefinition[], params: Params): string {
+  return measures
+    .map((measure, i) => {
+      const own = `${allOf(measure.filter, params)} AND ${allOf(measure.denominator, params)}`;
+      const rows = `count(*) FILTER (WHERE ${own}) AS m${i}_rows`;
+      switch (measure.kind) {
+        case 'proportion':
+          return `${rows}, count(*) FILTER (WHERE ${own} AND ${allOf(measure.numerator, params)}) AS m${i}_numerator, count(*) FILTER (WHERE ${own}) AS m${i}_denominator`;
+        case 'mean':
+        case 'median': {
+          const value = quote(measure.valueColumn!);
+          return `${rows}, count(${value}) FILTER (WHERE ${own}) AS m${i}_numerator, ${measure.kind === 'mean' ? 'avg' : 'median'}(${value}) FILTER (WHERE ${own}) AS m${i}_value`;
+        }
+        case 'count':
+          return `${rows}, count(*) FILTER (WHERE ${own}) AS m${i}_numerator`;
+      }
+    })
+    .join(', ');
+}
+
+/** One measure's part of a shared row, under the names figuresOf reads. */
+function partOf(row: Record<string, unknown>, i: number): Record<string, unknown> {
+  return { ...row, rows: row[`m${i}_rows`], numerator: row[`m${i}_numerator`], denominator: row[`m${i}_denominator`], value: row[`m${i}_value`] };
+}
+
+/** Measures that read the same rows (source, date, period, organisation and patient columns, strata) are computed together. */
+function sharedKey(measure: MeasureDefinition): string {
+  return JSON.stringify([measure.view, measure.dateColumn, measure.period, measure.organisationColumn, measure.patientColumn, measure.strata]);
+}
+
+/**
+ * The rows of the measures' series and of each stratum's breakdown, for the area and every
+ * organisation, in one query over rows they share (the measures agree on sharedKey).
+ */
+async function sharedRows(warehouse: MeasureWarehouse, measures: readonly MeasureDefinition[], strata: readonly StratumId[]): Promise<{ rows: CacheRow[]; scopes: number }> {
+  const first = measures[0]!;
   const params = new Params();
-  const org = quote(measure.organisationColumn);
+  const org = quote(first.organisationColumn);
   const lists = [`['${KEY_SEPARATOR}' || CAST(period_start AS VARCHAR)]`, ...strata.map((s) => stratumKeysSql(s, `${s}${KEY_SEPARATOR}`))];
-  const sql = `${baseSql(measure, {}, params)},
-${keyedSql(measure, strata, lists)}
-SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, split_part(tagged, '${KEY_SEPARATOR}', 1) AS stratum, split_part(tagged, '${KEY_SEPARATOR}', 2) AS stratum_key, ${aggregatesSql(measure, params)}
+  const sql = `${baseSql(first, {}, params, { shared: true })},
+${keyedSql(first, strata, lists)}
+SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, split_part(tagged, '${KEY_SEPARATOR}', 1) AS stratum, split_part(tagged, '${KEY_SEPARATOR}', 2) AS stratum_key, ${sharedAggregatesSql(measures, params)}
 FROM keyed GROUP BY GROUPING SETS ((tagged), (${org}, tagged))`;
   const grouped = byOrganisation(await warehouse.query(sql, params.values));
   if (!grouped.has(AREA)) grouped.set(AREA, []); // the area's groups are shown even with no rows at all
-  const areaStarts = (grouped.get(AREA) ?? []).filter((row) => row.stratum === SERIES).map((row) => String(row.stratum_key)).sort();
-  const span: MeasureScope | undefined = areaStarts.length > 0 ? { from: areaStarts[0]!, to: areaStarts[areaStarts.length - 1]! } : undefined;
-  const rows = [...grouped].flatMap(([organisation, found]) => {
-    const series = found.filter((row) => row.stratum === SERIES);
-    const periods =
-      span === undefined ? [] : fillPeriods(measure, span, new Map(series.map((row) => [String(row.stratum_key), figuresOf(measure, row)])));
-    const own: CacheRow[] = periods.map((p) => ({
-      measure: measure.id, organisation, stratum: SERIES, key: p.start, label: p.start, order: null,
-      numerator: p.numerator, denominator: p.denominator ?? null, value: p.value, population: p.denominator ?? p.numerator,
-    }));
-    for (const stratum of strata) {
-      const groups = breakdownGroups(measure, stratum, found.filter((row) => row.stratum === stratum));
-      own.push(...groups.map((g) => ({
-        measure: measure.id, organisation, stratum, key: g.key, label: g.label, order: g.order ?? null,
-        numerator: g.numerator, denominator: g.denominator ?? null, value: g.value, population: g.population,
+  const rows: CacheRow[] = [];
+  let scopes = 0;
+  measures.forEach((measure, i) => {
+    const parts = new Map([...grouped].map(([organisation, found]) => [organisation, found.map((row) => partOf(row, i))]));
+    // an organisation with none of this measure's rows has no figures for it
+    for (const [organisation, found] of parts) if (organisation !== AREA && !found.some((row) => numberOf(row.rows) > 0)) parts.delete(organisation);
+    const areaStarts = (parts.get(AREA) ?? []).filter((row) => row.stratum === SERIES && numberOf(row.rows) > 0).map((row) => String(row.stratum_key)).sort();
+    const span: MeasureScope | undefined = areaStarts.length > 0 ? { from: areaStarts[0]!, to: areaStarts[areaStarts.length - 1]! } : undefined;
+    for (const [organisation, found] of parts) {
+      const series = found.filter((row) => row.stratum === SERIES);
+      const periods = span === undefined ? [] : fillPeriods(measure, span, new Map(series.map((row) => [String(row.stratum_key), figuresOf(measure, row)])));
+      rows.push(...periods.map((p) => ({
+        measure: measure.id, organisation, stratum: SERIES, key: p.start, label: p.start, order: null,
+        numerator: p.numerator, denominator: p.denominator ?? null, value: p.value, population: p.denominator ?? p.numerator,
       })));
+      for (const stratum of strata) {
+        const groups = breakdownGroups(measure, stratum, found.filter((row) => row.stratum === stratum && numberOf(row.rows) > 0));
+        rows.push(...groups.map((g) => ({
+          measure: measure.id, organisation, stratum, key: g.key, label: g.label, order: g.order ?? null,
+          numerator: g.numerator, denominator: g.denominator ?? null, value: g.value, population: g.population,
+        })));
+      }
     }
-    return own;
+    scopes += parts.size * (1 + strata.length);
   });
-  return { rows, scopes: grouped.size * (1 + strata.length) };
+  return { rows, scopes };
 }
 
 /**
@@ -391,8 +433,10 @@ export async function refreshAllMeasures(
   const imd = await tableExists(warehouse, IMD_TABLE);
   const rows: CacheRow[] = [];
   let series = 0;
-  for (const measure of measures) {
-    const found = await measureRows(warehouse, measure, measure.strata.filter((s) => s !== 'imd-quintile' || imd));
+  const batches = new Map<string, MeasureDefinition[]>();
+  for (const measure of measures) batches.set(sharedKey(measure), [...(batches.get(sharedKey(measure)) ?? []), measure]);
+  for (const batch of batches.values()) {
+    const found = await sharedRows(warehouse, batch, batch[0]!.strata.filter((s) => s !== 'imd-quintile' || imd));
     series += found.scopes;
     rows.push(...found.rows);
   }

@@ -45,6 +45,7 @@ const T = {
 const BOOKED_MODALITY = `coalesce(a.modality_given, a.modality_service_type, CASE a.modality_contact WHEN 'telephone' THEN 'phone' ELSE a.modality_contact END)`;
 /** statuses of an appointment that happened (http://hl7.org/fhir/R4/valueset-appointmentstatus.html) */
 const HAPPENED = `a.status IN ('fulfilled', 'arrived', 'checked-in')`;
+/** still "booked" after its start: nobody recorded it as missed, so it counts as having happened */
 const PAST_BOOKED = `(a.status = 'booked' AND a.start_at < timezone('UTC', now()))`;
 
 const appointmentSql = `SELECT a.id AS id, a.patient AS patient,

@@ -75,13 +75,16 @@ export function stratumById(id: string): Stratum | undefined {
   return STRATA.find((s) => s.id === id);
 }
 
-/** NHS Data Dictionary ETHNIC CATEGORY codes to the ONS broad groups */
+/**
+ * NHS Data Dictionary ETHNIC CATEGORY codes (A to S, Z not stated) to the five broad groups of the
+ * ONS 2021 Census classification, which counts Chinese (R) among the Asian groups.
+ */
 const ETHNIC_GROUPS: readonly [string, readonly string[]][] = [
   ['white', ['A', 'B', 'C']],
   ['mixed', ['D', 'E', 'F', 'G']],
-  ['asian', ['H', 'J', 'K', 'L']],
+  ['asian', ['H', 'J', 'K', 'L', 'R']],
   ['black', ['M', 'N', 'P']],
-  ['other', ['R', 'S']],
+  ['other', ['S']],
   ['not-stated', ['Z']],
 ];
 
