@@ -25,3 +25,4 @@ export { ACCESS_LOG_DEFINITION, accessLogRoutes } from './access-log/access-log-
 export { MESSAGING_ACCESS, startCareJobs, type CareJobs, type CareJobsOptions } from './care-jobs/care-jobs.ts';
 export { INSIGHT_ACCESS, VIEW_REFRESH_JOB, insightRecord, startInsightJobs, type InsightJobs, type InsightJobsOptions, type ViewRefreshResult } from './insight-jobs/insight-jobs.ts';
 export { DEMO_ACCOUNTS_SETTING, readDemoAccounts, type DemoAccount } from './pages/demo-accounts.ts';
+export { renderMeasurePage } from './web/insight/insight-data.ts';
