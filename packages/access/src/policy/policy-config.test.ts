@@ -19,6 +19,7 @@ describe('access policy configuration', () => {
     expect(policy.roles.volunteer?.volunteer).toBe(true);
     expect(policy.referenceTypes.has('Organization')).toBe(true);
     expect(policy.referenceTypes.has('ViewDefinition') && policy.referenceTypes.has('MeasureReport')).toBe(true);
+    expect(policy.improvementTasks).toEqual({ system: 'https://kindred.health/fhir/CodeSystem/improvement', codes: ['improvement-idea', 'pdsa-cycle'] });
     expect(policy.roles.analyst).toMatchObject({ read: [], write: [], writeReference: ['ViewDefinition', 'Measure', 'Library'] });
   });
 
@@ -28,6 +29,8 @@ describe('access policy configuration', () => {
     [{ roles: { clinician: { read: '*', write: '*', breakGlass: 'yes' } } }, 'roles.clinician.breakGlass must be true or false'],
     [{ carerActions: { 'view-record': { read: true } } }, 'carerActions.book is missing'],
     [{ sensitiveLabels: [{ code: 'SEX' }] }, 'sensitiveLabels[0] needs a system and a code'],
+    [{ improvementTasks: { codes: ['improvement-idea'] } }, '"improvementTasks" needs a code system'],
+    [{ improvementTasks: { system: 'https://example.org/improvement', codes: [] } }, '"improvementTasks.codes" must be a non-empty list of Task codes'],
   ])('refuses a policy with a mistake: %j', (change, message) => {
     expect(() => accessPolicyFrom({ ...base, ...change })).toThrow(message);
   });
