@@ -5,7 +5,7 @@
  * CSV of its points, and each measure's card on the dashboard. Reads only aggregates through the
  * warehouse's read-only queries (the measure library's own SQL); never a person, never SQL here.
  *
- * `renderMeasurePage` is the whole measure page without HTTP, for the benchmark.
+ * `renderMeasurePage` is a measure page's content without HTTP (no sign-in frame), for the benchmark.
  */
 import {
   assuranceIconSvg,
