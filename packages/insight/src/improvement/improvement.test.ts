@@ -168,6 +168,8 @@ for (const backend of backends) {
         reporter: RECEPTION,
         owner,
       });
+      // its team's member started it: the idea is being tested
+      expect(await readIdea(reception, idea.id)).toMatchObject({ stage: 'test', notes: [{ text: 'Moved from idea to testing. Testing it in the plan-do-study-act cycle "Shorter online request form".' }] });
       expect(cycle).toMatchObject({ title: 'Shorter online request form', measures: ['requests-by-route', 'red-flag-exits'], changeDate: '2026-10-05', ideaId: idea.id, changed: 'Questionnaire/request-form', status: 'in-progress' });
       const task = await store.repository.read('Task', cycle.id);
       expect(task).toMatchObject({ partOf: [{ reference: `Task/${idea.id}` }], focus: { reference: 'Questionnaire/request-form' }, executionPeriod: { start: '2026-10-05' } });

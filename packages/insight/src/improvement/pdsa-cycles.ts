@@ -16,9 +16,9 @@
  */
 import { FhirError, parseSearchRequest, type Resource, type StoredResource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
-import type { StaffMember } from './improvement-ideas.ts';
+import { moveIdea, ownsIdea, readIdea, type StaffMember } from './improvement-ideas.ts';
 import type { Team } from './improvement-routing.ts';
-import { ACTS, type Act, IMPROVEMENT_SYSTEM, PART_SYSTEM, PDSA_CYCLE, Part, measureCanonical, measureIdOf } from './improvement-vocabulary.ts';
+import { ACTS, type Act, IMPROVEMENT_SYSTEM, PART_SYSTEM, PDSA_CYCLE, Part, Stage, measureCanonical, measureIdOf } from './improvement-vocabulary.ts';
 
 export interface PdsaCycle {
   id: string;
@@ -158,7 +158,10 @@ function cycleContent(fields: CycleFields): Partial<Resource> {
   };
 }
 
-/** Starts a cycle (from an idea when `ideaId` is given: it goes to the idea's team). */
+/**
+ * Starts a cycle. From an idea (`ideaId`), the cycle is part of it, and an idea still at the idea
+ * stage moves to testing when the person starting the cycle is one of its team's staff.
+ */
 export async function startCycle(record: Repository, cycle: CycleFields & { reporter: StaffMember; owner: Team; ideaId?: string; now?: number }): Promise<PdsaCycle> {
   checked(cycle);
   const now = new Date(cycle.now ?? Date.now()).toISOString();
@@ -173,7 +176,14 @@ export async function startCycle(record: Repository, cycle: CycleFields & { repo
     owner: { reference: cycle.owner.reference, display: cycle.owner.name },
     ...cycleContent(cycle),
   };
-  return cycleOf((await record.create(task)).resource);
+  const started = cycleOf((await record.create(task)).resource);
+  if (cycle.ideaId !== undefined) {
+    const idea = await readIdea(record, cycle.ideaId);
+    if (idea.stage === Stage.idea && (await ownsIdea(record, idea, cycle.reporter))) {
+      await moveIdea(record, idea.id, { stage: Stage.test, by: cycle.reporter, note: `Testing it in the plan-do-study-act cycle "${started.title}".`, ...(cycle.now !== undefined ? { now: cycle.now } : {}) });
+    }
+  }
+  return started;
 }
 
 export async function readCycle(record: Repository, id: string): Promise<PdsaCycle> {
