@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileFhirPathEvaluator, elementPaths, fhirPathItemValues, getElement } from '@kindred/fhir';
+import { compileFhirPathEvaluator, elementPaths, fhirPathItemValues, getElement, isPrimitiveType } from '@kindred/fhir';
 import { viewFunctions } from './functions.ts';
 import { plainPath } from './plain-path.ts';
 
@@ -31,6 +31,13 @@ const patient = {
   name: [{ given: [null, 'Ngozi'], _given: [{ extension: [{ url: 'http://example.org/x', valueString: 'y' }] }, null], family: 'Okafor' }, { given: ['Ade'] }],
   contact: [{ name: { family: 'Obi' }, telecom: [{ system: 'phone', value: '0111' }] }],
   managingOrganization: { reference: 'Organization/o1' },
+  deceasedBoolean: false,
+  extension: [
+    { url: 'https://example.org/modality', valueCoding: { system: 'https://example.org/cs', code: 'video' } },
+    { url: 'https://example.org/needs', extension: [{ url: 'easyRead', valueBoolean: true }, { url: 'carer', valueReference: { reference: 'RelatedPerson/r1' } }] },
+    { url: 'https://example.org/route', valueCode: 'online' },
+    { url: 'https://example.org/route', valueCode: 'phone' },
+  ],
   generalPractitioner: [{ reference: 'https://example.org/fhir/Practitioner/gp1' }, { display: 'no reference' }],
 };
 const questionnaireResponse = {
@@ -58,6 +65,16 @@ describe('plainPath', () => {
       'managingOrganization.getReferenceKey(Organization)',
       'managingOrganization.getReferenceKey(Patient)',
       'generalPractitioner.getReferenceKey(Practitioner)',
+      'generalPractitioner.getReferenceKey(Practitioner).first()',
+      'managingOrganization.getReferenceKey().exists()',
+      'deceased.ofType(boolean)',
+      "extension('https://example.org/modality').value.ofType(Coding).code.first()",
+      "extension('https://example.org/needs').extension('easyRead').value.ofType(boolean).first()",
+      "extension('https://example.org/needs').extension('carer').value.ofType(Reference).getReferenceKey(RelatedPerson)",
+      "extension('https://example.org/route').value.ofType(code)",
+      "extension('https://example.org/route').value.ofType(code).first()",
+      "extension('https://example.org/none').value.ofType(code).exists()",
+      "contact.extension('https://example.org/x').url",
     ];
     for (const path of paths) {
       expect(viaPlain(path, patient), path).toEqual(viaFhirPathJs(path, patient));
@@ -68,6 +85,10 @@ describe('plainPath', () => {
   it('refuses what it cannot read faithfully, which then goes to fhirpath.js', () => {
     const refused = [
       'deceased', // a choice type: the JSON holds deceasedBoolean
+      'deceased.ofType(string)', // not one of its types
+      "extension('https://example.org/route').value.ofType(string)", // code is a string too
+      "extension('a').value.ofType(Quantity)", // Age, Duration … are Quantities too
+      'birthDate.extension(\'https://example.org/x\')', // a primitive's extensions are in _birthDate
       'Patient.name', // a type name first
       "name.where(use = 'official')",
       'name[0].family',
@@ -100,7 +121,20 @@ describe('plainPath against fhirpath.js on Synthea resources', () => {
         .map((line) => JSON.parse(line) as { resourceType: string });
       const type = resources[0]?.resourceType;
       if (type === undefined) return;
-      const paths = elementPaths(type).filter((path) => getElement(type, path)?.choice !== true);
+      const paths = elementPaths(type).flatMap((path) => {
+        const element = getElement(type, path);
+        return element?.choice === true ? element.types.map((choice) => `${path}.ofType(${choice})`) : [path];
+      });
+      // Each extension the resources carry, read as its value's type.
+      for (const resource of resources) {
+        for (const extension of (resource as { extension?: Record<string, unknown>[] }).extension ?? []) {
+          const key = Object.keys(extension).find((name) => name.startsWith('value'));
+          if (key === undefined || typeof extension.url !== 'string') continue;
+          const code = key.slice(5);
+          const lower = code.charAt(0).toLowerCase() + code.slice(1);
+          paths.push(`extension('${extension.url}').value.ofType(${isPrimitiveType(lower) ? lower : code})`);
+        }
+      }
       let compared = 0;
       for (const path of paths) {
         for (const expression of [path, `${path}.first()`]) {
