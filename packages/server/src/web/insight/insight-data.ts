@@ -35,7 +35,7 @@ import type { BreakdownView } from './insight-breakdown.ts';
 import type { MeasureCard } from './insight-dashboard-page.ts';
 import { optionsQuery, parseMeasureOptions, WHOLE_AREA, type MeasureOptions } from './insight-options.ts';
 import { renderMeasurePageContent, type ChartView, type MeasureInfo, type MeasurePageView } from './insight-measure-page.ts';
-import { stratumWords, type Improvement } from './insight-words.ts';
+import { stratumWords } from './insight-words.ts';
 
 export interface Marker {
   date: string;
@@ -52,24 +52,18 @@ async function seriesOf(warehouse: Warehouse, measure: MeasureDefinition, organi
 /** The chart at the width of its container: the engine's SVG keeps its viewBox, its fixed size goes. */
 export const fluid = (svg: string): string => svg.replace(/^(<svg[^>]*?) width="\d+" height="\d+"/, '$1 width="100%"');
 
-const strataLabels = (): ReadonlyMap<string, string> =>
-  new Map(
-    (STRATA as readonly { id: string; label?: string }[]).map((s) => [s.id, stratumWords(s.id, s.label)]),
-  );
-
 /** The measure as the pages describe it. */
 export function measureInfo(measure: MeasureDefinition): MeasureInfo {
-  const labels = strataLabels();
-  const m = measure as unknown as { id: string; title: string; description: string; unit?: string; improvement?: Improvement; target?: number; period?: string; strata?: readonly string[] };
+  const labels = new Map(STRATA.map((s) => [s.id as string, stratumWords(s.id, s.label)]));
   return {
-    id: m.id,
-    title: m.title,
-    description: m.description,
-    ...(m.unit !== undefined ? { unit: m.unit } : {}),
-    improvement: m.improvement ?? 'neutral',
-    ...(m.target !== undefined ? { target: m.target } : {}),
-    ...(m.period !== undefined ? { period: m.period } : {}),
-    strata: (m.strata ?? [...labels.keys()]).map((id) => ({ id, label: labels.get(id) ?? stratumWords(id) })),
+    id: measure.id,
+    title: measure.title,
+    description: measure.description,
+    unit: measure.unit,
+    improvement: measure.improvement,
+    ...(measure.target !== undefined ? { target: measure.target } : {}),
+    period: measure.period,
+    strata: measure.strata.map((id) => ({ id, label: labels.get(id) ?? stratumWords(id) })),
   };
 }
 
