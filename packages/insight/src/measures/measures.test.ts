@@ -193,5 +193,7 @@ describe('the measure library over a hand-counted area', () => {
     await expect(computeMeasure(warehouse, measure('red-flag-exits'), { from: '2026-03-10', to: '2026-03-01' })).rejects.toThrow(/is after/);
     await expect(computeMeasure(warehouse, measure('red-flag-exits'), { organisation: "gp-a' OR 1=1" })).rejects.toThrow(/must be a reference/);
     await expect(measureBreakdown(warehouse, measure('red-flag-exits'), 'postcode')).rejects.toThrow(/"postcode" is not a way to break a measure down/);
+    await expect(loadImdIntoWarehouse(warehouse, [{ lsoaCode: 'E01000001', decile: 11 }])).rejects.toThrow(/has decile 11; it must be a whole number from 1 to 10/);
+    await expect(loadImdIntoWarehouse(warehouse, [{ lsoaCode: ' ', decile: 3 }])).rejects.toThrow(/Row 1 of the deprivation table has no LSOA code/);
   });
 });
