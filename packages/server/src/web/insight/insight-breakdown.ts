@@ -63,7 +63,11 @@ export function breakdownChart(title: string, groups: readonly BreakdownGroup[],
 </svg>`;
 }
 
-const gapNumber = (n: number | null, unit: string | undefined): string => (n === null || !Number.isFinite(n) ? 'cannot be worked out' : valueText(n, unit));
+/** A difference between two values: for shares, in percentage points (a gap of 10% would be read as a ratio). */
+const gapNumber = (n: number | null, unit: string | undefined): string => {
+  if (n === null || !Number.isFinite(n)) return 'cannot be worked out';
+  return unit === '%' ? `${round(n, 1)} percentage points` : valueText(n, unit);
+};
 
 /** The equity gaps in plain words, each with its name, so that a reader who knows the terms finds them. */
 export function equityGapsText(gaps: EquityGaps, unit: string | undefined): SafeHtml {
