@@ -5,7 +5,7 @@
  * first time it is needed), so the people who run Kindred can change it without a release.
  *
  * A rule's owner is a fixed team (an Organization or CareTeam reference), the virtual ward the page
- * is about (its `?ward=`, else the first ward the reporter's organisation runs), or the
+ * is about (its `?ward=`, else the first ward, by id, that the reporter's organisation takes part in), or the
  * organisation the page works for (its `?org=` when that is one of the reporter's, else the
  * reporter's own). The longest matching prefix wins; no match means the reporter's organisation.
  *
@@ -149,12 +149,13 @@ async function wardOf(record: Repository, context: RouteContext, own: string): P
         ['participant', own],
         ['category', `${CARE_TEAM_CATEGORY_SYSTEM}|${VIRTUAL_WARD}`],
         ['status', 'active'],
-        ['_count', '1'],
+        ['_count', '50'],
       ],
       { handling: 'strict' },
     ),
   );
-  const first = page.matches[0];
+  // the same ward every time, whatever order the store finds them in
+  const first = [...page.matches].sort((a, b) => a.id.localeCompare(b.id))[0];
   return first === undefined ? undefined : { reference: `CareTeam/${first.id}`, name: typeof first.name === 'string' ? first.name : 'the virtual ward' };
 }
 

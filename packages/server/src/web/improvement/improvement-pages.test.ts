@@ -21,6 +21,7 @@ const WARD = {
   category: [{ coding: [{ system: 'https://kindred.health/fhir/CodeSystem/care-team-category', code: 'virtual-ward' }] }],
   participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'Organization/gp-north' } }],
 };
+const WARD_TWO = { ...WARD, id: 'ward-two', name: 'Second Virtual Ward' };
 const MEASURE = MEASURE_LIBRARY[0]!;
 
 const idFrom = (location: string | undefined, pattern: RegExp): string => {
@@ -35,7 +36,7 @@ for (const backend of backends) {
     let web: StaffTestApp;
     beforeAll(async () => {
       store = await backend.open();
-      await store.repository.importResources([...AREA, WARD]);
+      await store.repository.importResources([...AREA, WARD, WARD_TWO]);
       web = await staffTestApp(store);
     });
     afterAll(async () => {
@@ -52,6 +53,21 @@ for (const backend of backends) {
       expect(form.status).toBe(200);
       expect(form.body).toContain('North Virtual Ward');
       expect(form.body).toContain('name="from" value="/app/staff/ward"');
+
+      // the link names the path; the page's query comes from the Referer when it is that page of this site
+      const fromWardTwo = await web.app.inject({
+        method: 'GET',
+        url: '/app/staff/improvement/report?from=%2Fapp%2Fstaff%2Fward',
+        headers: { 'x-test-who': 'receptionist', host: 'kindred.test', referer: 'http://kindred.test/app/staff/ward?ward=ward-two' },
+      });
+      expect(fromWardTwo.body).toContain('Second Virtual Ward');
+      expect(fromWardTwo.body).toContain('name="from" value="/app/staff/ward?ward=ward-two"');
+      const elsewhereReferer = await web.app.inject({
+        method: 'GET',
+        url: '/app/staff/improvement/report?from=%2Fapp%2Fstaff%2Fward',
+        headers: { 'x-test-who': 'receptionist', host: 'kindred.test', referer: 'http://other.test/app/staff/ward?ward=ward-two' },
+      });
+      expect(elsewhereReferer.body).toContain('name="from" value="/app/staff/ward"');
 
       expect((await web.post('receptionist', '/app/staff/improvement/report', { from: '/app/staff/ward', description: 'x' }, { csrf: 'wrong' })).status).toBe(403);
       const empty = await web.post('receptionist', '/app/staff/improvement/report', { from: '/app/staff/ward', description: '   ' });

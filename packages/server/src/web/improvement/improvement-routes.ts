@@ -92,6 +92,23 @@ async function namesOf(record: Repository, idea: Idea): Promise<Map<string, stri
   return new Map(names.filter((n): n is readonly [string, string] => n[1] !== undefined));
 }
 
+/**
+ * The staff frame's link names the page by its path only; the browser's Referer, when it is that
+ * same page of this site, adds its query (which ward, which organisation), so the idea is routed
+ * as precisely as the page was.
+ */
+function withRefererQuery(request: FastifyRequest, fromPage: string | undefined): string | undefined {
+  const referer = request.headers.referer;
+  if (fromPage === undefined || typeof referer !== 'string' || fromPage.includes('?')) return fromPage;
+  try {
+    const url = new URL(referer);
+    if (url.host !== request.headers.host || url.pathname !== fromPage || url.search === '') return fromPage;
+    return staffPagePath(`${url.pathname}${url.search}`) ?? fromPage;
+  } catch {
+    return fromPage;
+  }
+}
+
 function teamsOf(ideas: readonly Idea[]): Team[] {
   const teams = new Map<string, Team>();
   for (const idea of ideas) if (idea.owner.reference !== '') teams.set(idea.owner.reference, idea.owner);
@@ -145,7 +162,7 @@ export function improvementRoutes(deps: WebDeps) {
 
     app.get(`${LOG}/report`, { schema: { querystring: reportQuery } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
-      const fromPage = staffPagePath(queryText(request, 'from'));
+      const fromPage = withRefererQuery(request, staffPagePath(queryText(request, 'from')));
       const team = await teamFor(ctx, fromPage);
       return show(request, reply, 200, renderReportForm({ ...(fromPage !== undefined ? { fromPage } : {}), team, csrf: ctx.viewer.csrf }));
     });
