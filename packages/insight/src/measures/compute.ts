@@ -1,9 +1,9 @@
 /**
  * Measures computed over the analytics copy: the SQL is generated from a measure's definition,
  * every identifier taken from the source's whitelist (sources.ts) and every value bound as a
- * parameter. A series per period (week or month, periods with no data kept, valued null), a
- * breakdown by one stratum with the equity gaps across IMD quintiles, and a refresh of every
- * measure for the area and each organisation, cached in a table the pages read.
+ * parameter: a series per period (week or month, periods with no data kept, valued null) and a
+ * breakdown by one stratum with the equity gaps across IMD quintiles. The cached refresh of every
+ * measure is measure-cache.ts'.
  */
 import { inequality, type InequalityResult } from '../equity/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
@@ -64,10 +64,10 @@ export const MEASURE_CACHE_TABLE = 'measure_results';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ORGANISATION = /^Organization\/[A-Za-z0-9\-.]{1,64}$/;
 
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Collects bound parameters, giving each its $n. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
     this.values.push(value);
@@ -106,10 +106,10 @@ function conditionSql(condition: Condition, params: Params): string {
   }
 }
 
-const allOf = (conditions: readonly Condition[], params: Params): string =>
+export const allOf = (conditions: readonly Condition[], params: Params): string =>
   conditions.length === 0 ? 'TRUE' : conditions.map((c) => `(${conditionSql(c, params)})`).join(' AND ');
 
-function checkScope(scope: MeasureScope): void {
+export function checkScope(scope: MeasureScope): void {
   for (const field of ['from', 'to'] as const) {
     const day = scope[field];
     if (day !== undefined && (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))) {
@@ -123,7 +123,7 @@ function checkScope(scope: MeasureScope): void {
 }
 
 /** `WITH src AS (…), base AS (…)`: the measure's rows in scope, with their event time and period. */
-function baseSql(measure: MeasureDefinition, scope: MeasureScope, params: Params, options: { shared?: boolean } = {}): string {
+export function baseSql(measure: MeasureDefinition, scope: MeasureScope, params: Params, options: { shared?: boolean } = {}): string {
   const source = sourceByName(measure.view);
   if (source === undefined) throw new MeasureError(`The measure "${measure.id}" reads "${measure.view}", which is not a source.`);
   const date = quote(measure.dateColumn);
@@ -151,7 +151,7 @@ function aggregatesSql(measure: MeasureDefinition, params: Params): string {
   }
 }
 
-const numberOf = (value: unknown): number => (typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value !== '' ? Number(value) : 0);
+export const numberOf = (value: unknown): number => (typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value !== '' ? Number(value) : 0);
 
 interface Figures {
   numerator: number;
@@ -159,7 +159,7 @@ interface Figures {
   value: number | null;
 }
 
-function figuresOf(measure: MeasureDefinition, row: Record<string, unknown>): Figures {
+export function figuresOf(measure: MeasureDefinition, row: Record<string, unknown>): Figures {
   const numerator = numberOf(row.numerator);
   switch (measure.kind) {
     case 'proportion': {
@@ -178,7 +178,7 @@ function figuresOf(measure: MeasureDefinition, row: Record<string, unknown>): Fi
 const emptyFigures = (measure: MeasureDefinition): Figures =>
   measure.kind === 'proportion' ? { numerator: 0, denominator: 0, value: null } : { numerator: 0, value: measure.kind === 'count' ? 0 : null };
 
-const dayOf = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
+export const dayOf = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
 
 /** The start of the period holding `day` (weeks start on Monday, ISO 8601; days are UTC days). */
 export function periodStart(day: string, period: Period): string {
@@ -196,7 +196,7 @@ function nextPeriod(start: string, period: Period): string {
 }
 
 /** Every period from the first to the last (of the scope, else of the data), the missing ones empty. */
-function fillPeriods(measure: MeasureDefinition, scope: MeasureScope, found: ReadonlyMap<string, Figures>): MeasurePeriod[] {
+export function fillPeriods(measure: MeasureDefinition, scope: MeasureScope, found: ReadonlyMap<string, Figures>): MeasurePeriod[] {
   const starts = [...found.keys()].sort();
   const first = scope.from !== undefined ? periodStart(scope.from, measure.period) : starts[0];
   const last = scope.to !== undefined ? periodStart(scope.to, measure.period) : starts[starts.length - 1];
@@ -219,13 +219,13 @@ SELECT period_start, ${aggregatesSql(measure, params)} FROM base GROUP BY period
   return { measure, periods: fillPeriods(measure, scope, found) };
 }
 
-async function tableExists(warehouse: MeasureWarehouse, name: string): Promise<boolean> {
+export async function tableExists(warehouse: MeasureWarehouse, name: string): Promise<boolean> {
   const rows = await warehouse.query('SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $1', [name]);
   return numberOf(rows[0]?.n) > 0;
 }
 
 /** `joined`, `person_rows` and `keyed`: the base rows with the person, and each with the group key(s) of the strata. */
-function keyedSql(measure: MeasureDefinition, strata: readonly StratumId[], keyLists: readonly string[]): string {
+export function keyedSql(measure: MeasureDefinition, strata: readonly StratumId[], keyLists: readonly string[]): string {
   const person = personJoinSql(measure.patientColumn, {
     imd: strata.includes('imd-quintile'),
     carer: strata.includes('carer-status'),
@@ -237,7 +237,7 @@ function keyedSql(measure: MeasureDefinition, strata: readonly StratumId[], keyL
 keyed AS (SELECT person_rows.*, unnest(${keyLists.reduce((all, next) => `list_concat(${all}, ${next})`)}) AS tagged FROM person_rows)`;
 }
 
-function breakdownGroups(measure: MeasureDefinition, stratum: StratumId, rows: readonly Record<string, unknown>[]): BreakdownGroup[] {
+export function breakdownGroups(measure: MeasureDefinition, stratum: StratumId, rows: readonly Record<string, unknown>[]): BreakdownGroup[] {
   const definition = stratumById(stratum)!;
   const found = new Map(rows.map((row) => [String(row.stratum_key), figuresOf(measure, row)]));
   return definition.groups.map((group: StratumGroup) => {
@@ -246,13 +246,13 @@ function breakdownGroups(measure: MeasureDefinition, stratum: StratumId, rows: r
   });
 }
 
-function equityGaps(stratum: StratumId, groups: readonly BreakdownGroup[]): InequalityResult | null {
+export function equityGaps(stratum: StratumId, groups: readonly BreakdownGroup[]): InequalityResult | null {
   if (stratum !== 'imd-quintile') return null;
   const quintiles = groups.filter((g) => g.key !== NOT_RECORDED.key && g.value !== null);
   return inequality(quintiles.map((g) => ({ label: g.label, order: g.order ?? 0, population: g.population, value: g.value! })));
 }
 
-function checkStratum(measure: MeasureDefinition, stratum: string): StratumId {
+export function checkStratum(measure: MeasureDefinition, stratum: string): StratumId {
   const definition = stratumById(stratum);
   if (definition === undefined) throw new MeasureError(`"${stratum}" is not a way to break a measure down; use one of ${STRATA.map((s) => s.id).join(', ')}.`);
   if (!measure.strata.includes(definition.id)) throw new MeasureError(`The measure "${measure.id}" cannot be broken down by ${definition.label.toLowerCase()}.`);
@@ -302,191 +302,3 @@ SELECT refs.reference AS reference, coalesce(o.name, refs.reference) AS name FRO
   return rows.map((row) => ({ reference: String(row.reference), name: String(row.name) }));
 }
 
-const AREA = '';
-const SERIES = '';
-
-interface CacheRow {
-  measure: string;
-  organisation: string;
-  stratum: string;
-  key: string;
-  label: string;
-  order: number | null;
-  numerator: number;
-  denominator: number | null;
-  value: number | null;
-  population: number;
-}
-
-const CACHE_COLUMNS = [
-  { name: 'measure_id', type: 'VARCHAR' },
-  { name: 'organisation', type: 'VARCHAR' },
-  { name: 'stratum', type: 'VARCHAR' },
-  { name: 'group_key', type: 'VARCHAR' },
-  { name: 'group_label', type: 'VARCHAR' },
-  { name: 'group_order', type: 'INTEGER' },
-  { name: 'numerator', type: 'BIGINT' },
-  { name: 'denominator', type: 'BIGINT' },
-  { name: 'value', type: 'DOUBLE' },
-  { name: 'population', type: 'BIGINT' },
-] as const;
-
-/** Rows of a GROUPING SETS query, by organisation ("" for the area's own rows). */
-function byOrganisation(rows: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>[]> {
-  const grouped = new Map<string, Record<string, unknown>[]>();
-  for (const row of rows) {
-    const area = numberOf(row.area_row) === 1;
-    if (!area && (row.organisation === null || row.organisation === undefined)) continue; // rows no organisation owns count for the area only
-    const key = area ? AREA : String(row.organisation);
-    grouped.set(key, [...(grouped.get(key) ?? []), row]);
-  }
-  return grouped;
-}
-
-const KEY_SEPARATOR = '|';
-
-/** Each measure's aggregates over shared rows, prefixed m0_, m1_ …; `rows` counts the measure's own rows. */
-function sharedAggregatesSql(measures: readonly MeasureDefinition[], params: Params): string {
-  return measures
-    .map((measure, i) => {
-      const own = `${allOf(measure.filter, params)} AND ${allOf(measure.denominator, params)}`;
-      const rows = `count(*) FILTER (WHERE ${own}) AS m${i}_rows`;
-      switch (measure.kind) {
-        case 'proportion':
-          return `${rows}, count(*) FILTER (WHERE ${own} AND ${allOf(measure.numerator, params)}) AS m${i}_numerator, count(*) FILTER (WHERE ${own}) AS m${i}_denominator`;
-        case 'mean':
-        case 'median': {
-          const value = quote(measure.valueColumn!);
-          return `${rows}, count(${value}) FILTER (WHERE ${own}) AS m${i}_numerator, ${measure.kind === 'mean' ? 'avg' : 'median'}(${value}) FILTER (WHERE ${own}) AS m${i}_value`;
-        }
-        case 'count':
-          return `${rows}, count(*) FILTER (WHERE ${own}) AS m${i}_numerator`;
-      }
-    })
-    .join(', ');
-}
-
-/** One measure's part of a shared row, under the names figuresOf reads. */
-function partOf(row: Record<string, unknown>, i: number): Record<string, unknown> {
-  return { ...row, rows: row[`m${i}_rows`], numerator: row[`m${i}_numerator`], denominator: row[`m${i}_denominator`], value: row[`m${i}_value`] };
-}
-
-/** Measures that read the same rows (source, date, period, organisation and patient columns, strata) are computed together. */
-function sharedKey(measure: MeasureDefinition): string {
-  return JSON.stringify([measure.view, measure.dateColumn, measure.period, measure.organisationColumn, measure.patientColumn, measure.strata]);
-}
-
-/**
- * The rows of the measures' series and of each stratum's breakdown, for the area and every
- * organisation, in one query over rows they share (the measures agree on sharedKey).
- */
-async function sharedRows(warehouse: MeasureWarehouse, measures: readonly MeasureDefinition[], strata: readonly StratumId[]): Promise<{ rows: CacheRow[]; scopes: number }> {
-  const first = measures[0]!;
-  const params = new Params();
-  const org = quote(first.organisationColumn);
-  const lists = [`['${KEY_SEPARATOR}' || CAST(period_start AS VARCHAR)]`, ...strata.map((s) => stratumKeysSql(s, `${s}${KEY_SEPARATOR}`))];
-  const sql = `${baseSql(first, {}, params, { shared: true })},
-${keyedSql(first, strata, lists)}
-SELECT GROUPING(${org}) AS area_row, ${org} AS organisation, split_part(tagged, '${KEY_SEPARATOR}', 1) AS stratum, split_part(tagged, '${KEY_SEPARATOR}', 2) AS stratum_key, ${sharedAggregatesSql(measures, params)}
-FROM keyed GROUP BY GROUPING SETS ((tagged), (${org}, tagged))`;
-  const grouped = byOrganisation(await warehouse.query(sql, params.values));
-  if (!grouped.has(AREA)) grouped.set(AREA, []); // the area's groups are shown even with no rows at all
-  const rows: CacheRow[] = [];
-  let scopes = 0;
-  measures.forEach((measure, i) => {
-    const parts = new Map([...grouped].map(([organisation, found]) => [organisation, found.map((row) => partOf(row, i))]));
-    // an organisation with none of this measure's rows has no figures for it
-    for (const [organisation, found] of parts) if (organisation !== AREA && !found.some((row) => numberOf(row.rows) > 0)) parts.delete(organisation);
-    const areaStarts = (parts.get(AREA) ?? []).filter((row) => row.stratum === SERIES && numberOf(row.rows) > 0).map((row) => String(row.stratum_key)).sort();
-    const span: MeasureScope | undefined = areaStarts.length > 0 ? { from: areaStarts[0]!, to: areaStarts[areaStarts.length - 1]! } : undefined;
-    for (const [organisation, found] of parts) {
-      const series = found.filter((row) => row.stratum === SERIES);
-      const periods = span === undefined ? [] : fillPeriods(measure, span, new Map(series.map((row) => [String(row.stratum_key), figuresOf(measure, row)])));
-      rows.push(...periods.map((p) => ({
-        measure: measure.id, organisation, stratum: SERIES, key: p.start, label: p.start, order: null,
-        numerator: p.numerator, denominator: p.denominator ?? null, value: p.value, population: p.denominator ?? p.numerator,
-      })));
-      for (const stratum of strata) {
-        const groups = breakdownGroups(measure, stratum, found.filter((row) => row.stratum === stratum && numberOf(row.rows) > 0));
-        rows.push(...groups.map((g) => ({
-          measure: measure.id, organisation, stratum, key: g.key, label: g.label, order: g.order ?? null,
-          numerator: g.numerator, denominator: g.denominator ?? null, value: g.value, population: g.population,
-        })));
-      }
-    }
-    scopes += parts.size * (1 + strata.length);
-  });
-  return { rows, scopes };
-}
-
-/**
- * Every measure for the area and each organisation, as a series and broken down by each of its
- * strata (IMD quintiles only when a deprivation table is loaded), kept in the table
- * measure_results for the pages. `series` counts the series and breakdowns computed.
- */
-export async function refreshAllMeasures(
-  warehouse: MeasureWarehouse,
-  options: { measures?: readonly MeasureDefinition[] } = {},
-): Promise<{ measures: number; series: number; ms: number }> {
-  const started = performance.now();
-  const measures = options.measures ?? MEASURE_LIBRARY;
-  const imd = await tableExists(warehouse, IMD_TABLE);
-  const rows: CacheRow[] = [];
-  let series = 0;
-  const batches = new Map<string, MeasureDefinition[]>();
-  for (const measure of measures) batches.set(sharedKey(measure), [...(batches.get(sharedKey(measure)) ?? []), measure]);
-  for (const batch of batches.values()) {
-    const found = await sharedRows(warehouse, batch, batch[0]!.strata.filter((s) => s !== 'imd-quintile' || imd));
-    series += found.scopes;
-    rows.push(...found.rows);
-  }
-  await warehouse.loadTable(
-    MEASURE_CACHE_TABLE,
-    CACHE_COLUMNS,
-    rows.map((r) => [r.measure, r.organisation, r.stratum, r.key, r.label, r.order, r.numerator, r.denominator, r.value, r.population]),
-  );
-  return { measures: measures.length, series, ms: Math.round(performance.now() - started) };
-}
-
-async function cachedRows(warehouse: MeasureWarehouse, measure: MeasureDefinition, organisation: string | undefined, stratum: string): Promise<Record<string, unknown>[] | undefined> {
-  if (organisation !== undefined) checkScope({ organisation });
-  if (!(await tableExists(warehouse, MEASURE_CACHE_TABLE))) return undefined;
-  return warehouse.query(
-    `SELECT * FROM ${quote(MEASURE_CACHE_TABLE)} WHERE measure_id = $1 AND organisation = $2 AND stratum = $3 ORDER BY coalesce(group_order, 0), group_key`,
-    [measure.id, organisation ?? AREA, stratum],
-  );
-}
-
-const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : numberOf(value));
-
-/** The series as the last refreshAllMeasures left it; undefined when it has never run. */
-export async function cachedMeasure(warehouse: MeasureWarehouse, measure: MeasureDefinition, scope: { organisation?: string } = {}): Promise<MeasureSeries | undefined> {
-  const rows = await cachedRows(warehouse, measure, scope.organisation, SERIES);
-  if (rows === undefined) return undefined;
-  return {
-    measure,
-    periods: rows.map((row) => ({
-      start: String(row.group_key),
-      numerator: numberOf(row.numerator),
-      ...(row.denominator !== null && row.denominator !== undefined ? { denominator: numberOf(row.denominator) } : {}),
-      value: nullableNumber(row.value),
-    })),
-  };
-}
-
-/** The breakdown as the last refreshAllMeasures left it; undefined when it has never run or did not compute it. */
-export async function cachedBreakdown(warehouse: MeasureWarehouse, measure: MeasureDefinition, stratum: string, scope: { organisation?: string } = {}): Promise<MeasureBreakdown | undefined> {
-  const id = checkStratum(measure, stratum);
-  const rows = await cachedRows(warehouse, measure, scope.organisation, id);
-  if (rows === undefined || rows.length === 0) return undefined;
-  const groups = rows.map((row) => ({
-    key: String(row.group_key),
-    label: String(row.group_label),
-    ...(row.group_order !== null && row.group_order !== undefined ? { order: numberOf(row.group_order) } : {}),
-    numerator: numberOf(row.numerator),
-    ...(row.denominator !== null && row.denominator !== undefined ? { denominator: numberOf(row.denominator) } : {}),
-    value: nullableNumber(row.value),
-    population: numberOf(row.population),
-  }));
-  return { stratum: id, groups, inequality: equityGaps(id, groups) };
-}

@@ -20,14 +20,11 @@ export {
   IMD_TABLE,
   MEASURE_CACHE_TABLE,
   MeasureError,
-  cachedBreakdown,
-  cachedMeasure,
   computeMeasure,
   loadImdIntoWarehouse,
   measureBreakdown,
   measureOrganisations,
   periodStart,
-  refreshAllMeasures,
   type BreakdownGroup,
   type MeasureBreakdown,
   type MeasurePeriod,
@@ -35,3 +32,4 @@ export {
   type MeasureSeries,
   type MeasureWarehouse,
 } from './compute.ts';
+export { cachedBreakdown, cachedMeasure, refreshAllMeasures } from './measure-cache.ts';
