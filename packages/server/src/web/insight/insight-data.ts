@@ -40,6 +40,8 @@ import { stratumWords } from './insight-words.ts';
 export interface Marker {
   date: string;
   label: string;
+  /** the improvement cycles whose change this is, with their pages */
+  cycles?: readonly { label: string; href: string }[];
 }
 
 /** The series as the last refresh of every measure left it, or worked out now when it has none. */
@@ -85,7 +87,7 @@ function chartOf(series: MeasureSeries, info: MeasureInfo, options: MeasureOptio
   const byDate = new Map(periods.map((p) => [p.start, p]));
   const describe = { title: info.title, ...(info.unit !== undefined ? { unit: info.unit } : {}) };
   const view: ChartView = {
-    svg: result.points.length === 0 ? '' : fluid(renderSpcChart(result, { ...describe, markers: [...markers], idPrefix: size.idPrefix, ...(size.width !== undefined ? { width: size.width } : {}), ...(size.height !== undefined ? { height: size.height } : {}) })),
+    svg: result.points.length === 0 ? '' : fluid(renderSpcChart(result, { ...describe, markers: markers.map((m) => ({ date: m.date, label: m.label })), idPrefix: size.idPrefix, ...(size.width !== undefined ? { width: size.width } : {}), ...(size.height !== undefined ? { height: size.height } : {}) })),
     summary: result.points.length === 0 ? '' : describeSpc(result, describe),
     variationIcon: result.variationIcon,
     assuranceIcon: result.assuranceIcon,

@@ -9,10 +9,10 @@ import type { Repository } from '@kindred/store';
 import type { Marker } from './insight-data.ts';
 
 export async function changeMarkers(record: Repository, measureId: string): Promise<Marker[]> {
-  const byDate = new Map<string, string[]>();
+  const byDate = new Map<string, { label: string; href: string }[]>();
   for (const marker of await improvementMarkers(record, measureId)) {
     const day = marker.date.slice(0, 10);
-    byDate.set(day, [...(byDate.get(day) ?? []), marker.label]);
+    byDate.set(day, [...(byDate.get(day) ?? []), { label: marker.label, href: marker.href }]);
   }
-  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, labels]) => ({ date, label: labels.join('; ') }));
+  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, cycles]) => ({ date, label: cycles.map((c) => c.label).join('; '), cycles }));
 }

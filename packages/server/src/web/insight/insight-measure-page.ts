@@ -60,7 +60,7 @@ export interface MeasurePageView {
   fields: MeasureFields;
   errors: FieldErrors;
   /** the changes of improvement cycles that may be marked and offered as rebase dates */
-  changes: readonly { date: string; label: string }[];
+  changes: readonly { date: string; label: string; cycles?: readonly { label: string; href: string }[] }[];
   chart?: ChartView;
   breakdown?: BreakdownView;
   /** "/app/staff/insight/measures/x.csv?…" */
@@ -123,6 +123,14 @@ function iconsAndWords(chart: ChartView, measure: MeasureInfo): SafeHtml {
 /** SVG made by the SPC engine (which escapes the text it puts in): already markup, put into the page as it is. */
 export const markup = (svg: string): SafeHtml => new SafeHtml(svg);
 
+/** The improvement changes marked on the chart, each linking to its cycle. */
+function changesList(view: MeasurePageView): SafeHtml {
+  const cycles = view.changes.flatMap((c) => (c.cycles ?? []).map((cycle) => ({ date: c.date, ...cycle })));
+  if (cycles.length === 0) return html``;
+  return html`<h2>Changes marked on the chart</h2>
+<ul>${cycles.map((c) => html`<li>${dayWords(c.date)}: <a href="${c.href}">${c.label}</a></li>`)}</ul>`;
+}
+
 function dataTable(chart: ChartView, measure: MeasureInfo): SafeHtml {
   const withFraction = chart.points.some((p) => p.denominator !== undefined);
   const head = ['Period starting', 'Value', ...(withFraction ? ['Numerator', 'Denominator'] : []), 'Mean', 'Lower limit', 'Upper limit', 'Point'];
@@ -147,6 +155,7 @@ export function renderMeasurePageContent(view: MeasurePageView): { title: string
       : chart.points.length === 0
         ? insetText('There is no data for this measure here yet.')
         : html`<figure class="app-insight-chart">${markup(chart.svg)}</figure>
+${changesList(view)}
 <h2>What the chart shows</h2>
 <p>${chart.summary}</p>
 ${iconsAndWords(chart, measure)}

@@ -186,6 +186,7 @@ describe('the measure pages', () => {
     const main = mainOf((await app.get('gpClinician', '/app/staff/insight/measures/requests-route-online-self')).body);
     expect(main).toContain('name="change" type="checkbox" value="2026-03-02"');
     expect(main).toContain('2 March 2026: Online form on the practice website front page');
+    expect(main).toMatch(/2 March 2026: <a href="\/app\/staff\/improvement\/cycles\/[^"]+">Online form on the practice website front page<\/a>/);
     expect(main).toContain('class="app-spc-marker"');
     expect(main).toContain('Online form on the practice website front page (2026-03-02)</title>');
     const rebased = mainOf((await app.get('gpClinician', '/app/staff/insight/measures/requests-route-online-self?change=2026-03-02')).body);
