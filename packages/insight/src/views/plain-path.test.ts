@@ -37,6 +37,15 @@ const patient = {
     { url: 'https://example.org/needs', extension: [{ url: 'easyRead', valueBoolean: true }, { url: 'carer', valueReference: { reference: 'RelatedPerson/r1' } }] },
     { url: 'https://example.org/route', valueCode: 'online' },
     { url: 'https://example.org/route', valueCode: 'phone' },
+    { url: 'https://example.org/kinds', valueMarkdown: 'm' },
+    { url: 'https://example.org/kinds', valueString: 's' },
+    { url: 'https://example.org/kinds', valueId: 'i' },
+    { url: 'https://example.org/kinds', valueUuid: 'urn:uuid:1' },
+    { url: 'https://example.org/kinds', valueUrl: 'https://example.org' },
+    { url: 'https://example.org/kinds', valuePositiveInt: 3 },
+    { url: 'https://example.org/kinds', valueInteger: -1 },
+    { url: 'https://example.org/kinds', valueAge: { value: 70, unit: 'a' } },
+    { url: 'https://example.org/kinds', valueQuantity: { value: 2 } },
   ],
   generalPractitioner: [{ reference: 'https://example.org/fhir/Practitioner/gp1' }, { display: 'no reference' }],
 };
@@ -75,6 +84,11 @@ describe('plainPath', () => {
       "extension('https://example.org/route').value.ofType(code).first()",
       "extension('https://example.org/none').value.ofType(code).exists()",
       "contact.extension('https://example.org/x').url",
+      "extension('https://example.org/route').value.ofType(string)", // code is a string too
+      "extension('https://example.org/kinds').value.ofType(string)",
+      "extension('https://example.org/kinds').value.ofType(uri)",
+      "extension('https://example.org/kinds').value.ofType(integer)",
+      "extension('https://example.org/kinds').value.ofType(Quantity).value",
     ];
     for (const path of paths) {
       expect(viaPlain(path, patient), path).toEqual(viaFhirPathJs(path, patient));
@@ -82,21 +96,54 @@ describe('plainPath', () => {
     expect(viaPlain('item.item.linkId', questionnaireResponse)).toEqual(['1.1']);
   });
 
+  it('agrees with fhirpath.js on where(a = \'x\' and …) and a = \'x\', extension-only values included', () => {
+    const appointments = [
+      {
+        resourceType: 'Appointment',
+        status: 'noshow',
+        serviceType: [{ coding: [{ system: 's', code: 'video' }, { system: 't', code: 'phone' }, { system: 's', _code: { id: 'x' } }] }],
+        participant: [{ status: 'accepted', actor: { reference: 'Patient/p1' } }, { status: 'declined', actor: { reference: 'Practitioner/d1' } }],
+      },
+      { resourceType: 'Appointment', _status: { extension: [{ url: 'https://example.org/x', valueString: 'y' }] }, participant: [] },
+      { resourceType: 'Appointment', status: 'booked' },
+    ];
+    const paths = [
+      "status = 'noshow'",
+      "status = 'booked'",
+      'status.exists()',
+      "serviceType.coding.where(system = 's').code.first()",
+      "serviceType.coding.where(system = 's').code",
+      "serviceType.coding.where(system = 's' and code = 'video').exists()",
+      "serviceType.coding.where(code = 'phone').system",
+      "serviceType.coding.code = 'video'",
+      "participant.where(status = 'accepted').actor.getReferenceKey(Patient).first()",
+      "participant.status = 'accepted'",
+    ];
+    for (const path of paths) {
+      for (const appointment of appointments) expect(viaPlain(path, appointment), path).toEqual(viaFhirPathJs(path, appointment));
+    }
+  });
+
   it('refuses what it cannot read faithfully, which then goes to fhirpath.js', () => {
     const refused = [
       'deceased', // a choice type: the JSON holds deceasedBoolean
       'deceased.ofType(string)', // not one of its types
-      "extension('https://example.org/route').value.ofType(string)", // code is a string too
-      "extension('a').value.ofType(Quantity)", // Age, Duration … are Quantities too
+      "extension('a').value.ofType(Element)",
       'birthDate.extension(\'https://example.org/x\')', // a primitive's extensions are in _birthDate
       'Patient.name', // a type name first
-      "name.where(use = 'official')",
       'name[0].family',
       'name.family.join()',
       'contained.id', // a resource inside a resource
       'nosuchelement',
       'birthDate.year', // nothing below a primitive
+      "name.where(use = 'official').given.join()",
       'name.getReferenceKey()', // not a Reference
+      "name.where(given = 'Ada')", // given repeats
+      "name.where(use = 'official' or family = 'x')",
+      "name.where(family = 'it''s')",
+      "gender != 'male'",
+      "name.given = 'Ada'", // given repeats
+      "active = 'true'", // not a string
       'managingOrganization.getReferenceKey(NotAType)',
       '%rowIndex',
     ];
@@ -125,6 +172,13 @@ describe('plainPath against fhirpath.js on Synthea resources', () => {
         const element = getElement(type, path);
         return element?.choice === true ? element.types.map((choice) => `${path}.ofType(${choice})`) : [path];
       });
+      // Each single-valued string element compared with a value one of the resources has.
+      for (const path of elementPaths(type)) {
+        const element = getElement(type, path);
+        if (element?.max !== 1 || path.includes('.')) continue;
+        const value = resources.map((resource) => (resource as Record<string, unknown>)[path]).find((found) => typeof found === 'string' && !found.includes("'"));
+        if (typeof value === 'string') paths.push(`${path} = '${value}'`);
+      }
       // Each extension the resources carry, read as its value's type.
       for (const resource of resources) {
         for (const extension of (resource as { extension?: Record<string, unknown>[] }).extension ?? []) {

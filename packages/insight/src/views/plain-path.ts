@@ -34,9 +34,10 @@ function step(at: StaticType, name: string): StaticType | 'primitive' | undefine
 }
 
 /**
- * Each value of `name` in the items, arrays flattened. A null inside an array (a primitive that has
- * only an extension, http://hl7.org/fhir/R4/json.html#primitive) is kept in its place, as
- * fhirpath.js keeps a node for it, so that first() and exists() agree; values drop it at the end.
+ * Each value of `name` in the items, arrays flattened. A primitive that has only an extension
+ * (null in an array, or just "_name"; http://hl7.org/fhir/R4/json.html#primitive) stays as a null
+ * in its place, as fhirpath.js keeps a node for it, so that first(), exists() and = agree; values
+ * drop it at the end.
  */
 function child(items: readonly unknown[], name: string): unknown[] {
   const out: unknown[] = [];
@@ -47,15 +48,61 @@ function child(items: readonly unknown[], name: string): unknown[] {
       for (const entry of value) out.push(entry ?? null);
     } else if (value !== null && value !== undefined) {
       out.push(value);
+    } else {
+      const extension = (item as Record<string, unknown>)[`_${name}`];
+      if (Array.isArray(extension)) for (let i = 0; i < extension.length; i++) out.push(null);
+      else if (extension !== null && extension !== undefined) out.push(null);
     }
   }
   return out;
 }
 
+/** Primitive types whose values are JSON strings compared exactly by FHIRPath's = . */
+const STRING_TYPES = new Set(['string', 'code', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'markdown']);
+
+/** The type code of a single-valued, string-typed element `name` under `at`, else undefined. */
+function singleStringElement(at: StaticType, name: string): string | undefined {
+  if (!SEGMENT.test(name)) return undefined;
+  const element = getElement(at.type, at.prefix === '' ? name : `${at.prefix}.${name}`);
+  const [code, other] = element?.types ?? [];
+  return element !== undefined && element.max === 1 && element.choice !== true && code !== undefined && other === undefined && STRING_TYPES.has(code) ? code : undefined;
+}
+
+/**
+ * `where(a = 'x' and b = 'y')` over single-valued string elements: keeps the items whose elements
+ * hold exactly those strings (an absent or extension-only element is not equal).
+ */
+function whereEquals(text: string, at: StaticType): Step | undefined {
+  const inner = /^where\((.*)\)$/.exec(text)?.[1];
+  if (inner === undefined) return undefined;
+  const conditions: [string, string][] = [];
+  const condition = /^\s*([a-z][A-Za-z0-9]*)\s*=\s*'([^'\\]*)'\s*(?:and\s+(?=\S)|$)/;
+  let rest = inner;
+  while (rest.trim() !== '') {
+    const match = condition.exec(rest);
+    if (!match) return undefined;
+    const [whole, field, literal] = match as unknown as [string, string, string];
+    if (singleStringElement(at, field) === undefined) return undefined;
+    conditions.push([field, literal]);
+    rest = rest.slice(whole.length);
+  }
+  if (conditions.length === 0) return undefined;
+  return (items) => items.filter((item) => typeof item === 'object' && item !== null && conditions.every(([field, literal]) => (item as Record<string, unknown>)[field] === literal));
+}
+
 const present = (value: unknown): boolean => value !== null;
 
-/** Types that other types specialise (code is a string, Age a Quantity): ofType() would match those too. */
-const HAS_SUBTYPES = new Set(['string', 'uri', 'integer', 'Quantity', 'Element', 'BackboneElement', 'DataType', 'Resource', 'DomainResource']);
+/**
+ * The types ofType(T) matches besides T itself, for the R4 types others specialise (code is a
+ * string, url a uri, Age a Quantity), as fhirpath.js follows the model's hierarchy.
+ */
+const SUBTYPES: Readonly<Record<string, readonly string[]>> = {
+  string: ['string', 'code', 'id', 'markdown'],
+  uri: ['uri', 'url', 'canonical', 'oid', 'uuid'],
+  integer: ['integer', 'positiveInt', 'unsignedInt'],
+  Quantity: ['Quantity', 'Age', 'Count', 'Distance', 'Duration', 'MoneyQuantity', 'SimpleQuantity'],
+};
+const TOO_GENERAL = new Set(['Element', 'BackboneElement', 'DataType', 'Resource', 'DomainResource']);
 
 /** The path's steps, split on the dots that are not inside parentheses or quotes. */
 function splitSteps(path: string): string[] | undefined {
@@ -101,6 +148,8 @@ function navigation(text: string, next: string | undefined, at: Position): { ste
       step: (items) => child(items, 'extension').filter((item) => (item as { url?: unknown } | null)?.url === url),
     };
   }
+  const where = whereEquals(text, at);
+  if (where !== undefined) return { at, consumed: 1, step: where };
   if (!SEGMENT.test(text)) return undefined;
   const path = at.prefix === '' ? text : `${at.prefix}.${text}`;
   const element = getElement(at.type, path);
@@ -108,9 +157,12 @@ function navigation(text: string, next: string | undefined, at: Position): { ste
     // value.ofType(Coding) is the JSON key valueCoding (http://hl7.org/fhir/R4/formats.html#choice).
     const ofType = next === undefined ? null : /^ofType\(([A-Za-z]+)\)$/.exec(next);
     const type = ofType?.[1];
-    if (type === undefined || !element.types.includes(type) || HAS_SUBTYPES.has(type)) return undefined;
-    const key = choiceJsonName(text, type);
-    return { at: isPrimitiveType(type) ? 'primitive' : { type, prefix: '' }, consumed: 2, step: (items) => child(items, key) };
+    if (type === undefined || TOO_GENERAL.has(type)) return undefined;
+    const keys = (SUBTYPES[type] ?? [type]).filter((code) => element.types.includes(code)).map((code) => choiceJsonName(text, code));
+    if (keys.length === 0) return undefined;
+    const [only] = keys;
+    const read: Step = keys.length === 1 && only !== undefined ? (items) => child(items, only) : (items) => items.flatMap((item) => keys.flatMap((key) => child([item], key)));
+    return { at: isPrimitiveType(type) ? 'primitive' : { type, prefix: '' }, consumed: 2, step: read };
   }
   const found = step(at, text);
   if (found === undefined) return undefined;
@@ -150,6 +202,8 @@ export function plainPath(path: string, at: StaticType | undefined): { evaluate:
       },
     };
   }
+  const equality = /^(.*?)\s*=\s*'([^'\\]*)'$/.exec(trimmed);
+  if (equality) return plainEquality(equality[1] as string, equality[2] as string, at);
   const texts = splitSteps(trimmed);
   if (texts === undefined) return undefined;
   const steps: Step[] = [];
@@ -176,6 +230,37 @@ export function plainPath(path: string, at: StaticType | undefined): { evaluate:
       let items: unknown[] = [data];
       for (const each of steps) items = each(items);
       return items.filter(present);
+    },
+  };
+}
+
+/**
+ * `a.b = 'x'` where b is a single-valued string element: FHIRPath equality of collections
+ * (http://hl7.org/fhirpath/N1/#equality): empty when the left is empty, else true only for one
+ * value equal to the string.
+ */
+function plainEquality(left: string, literal: string, at: StaticType): { evaluate: PlainPath; type: 'primitive' } | undefined {
+  const texts = splitSteps(left.trim());
+  const last = texts?.pop();
+  if (texts === undefined || last === undefined) return undefined;
+  let position: Position = at;
+  const steps: Step[] = [];
+  for (let i = 0; i < texts.length; ) {
+    const nav = navigation(texts[i] as string, texts[i + 1], position);
+    if (nav === undefined) return undefined;
+    steps.push(nav.step);
+    position = nav.at;
+    i += nav.consumed;
+  }
+  if (position === 'primitive' || singleStringElement(position, last) === undefined) return undefined;
+  return {
+    type: 'primitive',
+    evaluate: (data) => {
+      let items: unknown[] = [data];
+      for (const each of steps) items = each(items);
+      const values = child(items, last);
+      if (values.length === 0) return [];
+      return [values.length === 1 && values[0] === literal];
     },
   };
 }

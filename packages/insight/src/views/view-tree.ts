@@ -13,18 +13,14 @@ export interface ViewColumn {
   description?: string;
 }
 
-export interface CompiledColumn extends ViewColumn {
-  readonly path: string;
-  readonly location: string;
-  readonly evaluate: FhirPathEvaluator;
-  /** the same path read straight from the JSON, when plain-path.ts can (see there) */
-  readonly plain?: PlainPath;
-}
+export interface CompiledColumn extends ViewColumn, CompiledPath {}
 
 export interface CompiledPath {
   readonly path: string;
   readonly location: string;
   readonly evaluate: FhirPathEvaluator;
+  /** the same path read straight from the JSON, when plain-path.ts can (see there) */
+  readonly plain?: PlainPath;
 }
 
 /** How a select iterates: forEach, forEachOrNull, repeat, or not at all (on its parent's focus). */

@@ -9,6 +9,7 @@ import { isResourceType } from '@kindred/fhir';
 import { compileConstants } from './constants.ts';
 import { compilePath, compileSelect, type CompileContext } from './compile-view.ts';
 import { ViewDefinitionError } from './errors.ts';
+import { plainPath } from './plain-path.ts';
 import { viewFunctions } from './functions.ts';
 import { evaluateValues, selectRows, type Row } from './view-rows.ts';
 import type { CompiledPath, ViewColumn } from './view-tree.ts';
@@ -34,7 +35,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 function passesWhere(where: readonly CompiledPath[], resource: unknown, variables: Readonly<Record<string, unknown>>): boolean {
   for (const path of where) {
-    const values = evaluateValues(path, resource, variables);
+    const values = path.plain ? path.plain(resource) : evaluateValues(path, resource, variables);
     if (values.length === 0) return false;
     const [value] = values;
     if (values.length > 1 || typeof value !== 'boolean') {
@@ -64,9 +65,11 @@ export function compileView(view: unknown): CompiledView {
   const root = compileSelect({ select: view.select }, 'view', context, { type: resource, prefix: '' });
   const selects = root.selects;
   if (view.where !== undefined && !Array.isArray(view.where)) throw new ViewDefinitionError('where: must be a list of {path}.');
-  const where = ((view.where as unknown[] | undefined) ?? []).map((clause, index) =>
-    compilePath(isRecord(clause) ? clause.path : undefined, `where[${index}].path`, context),
-  );
+  const where = ((view.where as unknown[] | undefined) ?? []).map((clause, index): CompiledPath => {
+    const compiled = compilePath(isRecord(clause) ? clause.path : undefined, `where[${index}].path`, context);
+    const plain = plainPath(compiled.path, { type: resource, prefix: '' })?.evaluate;
+    return plain === undefined ? compiled : { ...compiled, plain };
+  });
   const columns: ViewColumn[] = root.output.map(({ name: column, type, collection, description }) => ({
     name: column,
     collection,
