@@ -33,3 +33,4 @@ export {
   type MeasureWarehouse,
 } from './compute.ts';
 export { cachedBreakdown, cachedMeasure, refreshAllMeasures } from './measure-cache.ts';
+export { refreshImdTable, type ImdLookupReport } from './imd-lookup.ts';
