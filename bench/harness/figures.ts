@@ -54,6 +54,8 @@ export const TARGETS = {
   pageWeight: { op: '<', value: 100 },
   /** issue 5: from a red reading arriving (web form or text message) to the ward's urgent Task in the record, p95 (ms) */
   redReadingToTaskP95: { op: '<', value: 1000 },
+  /** issue 6: a refresh of every measure for the area (seconds) */
+  measureRefreshSeconds: { op: '<', value: 10 },
 } as const;
 
 export function meets(value: number, target: Target): boolean {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED } from '../area/index.ts';
 
-export const SECTIONS = ['import', 'search', 'access', 'http', 'memory', 'pages', 'monitoring', 'video'] as const;
+export const SECTIONS = ['import', 'search', 'access', 'http', 'memory', 'pages', 'monitoring', 'video', 'insight'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const BACKEND_KINDS = ['sqlite', 'postgres'] as const;
@@ -35,7 +35,7 @@ export interface BenchOptions {
   keep: boolean;
 }
 
-export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,postgres] [--only import,search,access,http,memory,pages,monitoring,video]
+export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,postgres] [--only import,search,access,http,memory,pages,monitoring,video,insight]
               [--runs N] [--search-timeout S] [--http-seconds S] [--http-connections N] [--seed S]
               [--results DIR] [--work DIR] [--database-url URL] [--keep]
 
@@ -44,7 +44,8 @@ export const benchHelp = `kindred bench [--scale 100k,1m] [--backends sqlite,pos
   --only            sections to measure (default all); the import always runs because the others need it,
                     except for pages (the web app on a demo area with 10,000 open requests, which needs no import)
                     and monitoring (a red reading to the virtual ward's task, and its dashboard, on a ward of its own)
-                    and video (the signalling of waiting rooms and calls of four over WebSockets, in one process)
+                    and video (the signalling of waiting rooms and calls of four over WebSockets, in one process);
+                    insight (views' analytics copy, every measure, a chart page) runs on the largest scale's import
   --runs            timed runs of each of the ten search queries, and timed rounds of each access request (default 100)
   --search-timeout  seconds one search query (or access request kind) may take in all before it is recorded as timed out (default 120)
   --http-seconds    length of each autocannon run (default 10)

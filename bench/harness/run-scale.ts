@@ -16,6 +16,7 @@ import { measureImport } from './import-step.ts';
 import type { BackendKind, BenchOptions, Section } from './options.ts';
 import type { BenchResults, Failure } from './results-file.ts';
 import { measureSearchInChild } from './search-process.ts';
+import { insightFigures, measureInsight } from './insight-step.ts';
 
 /** What one (backend, scale) adds to the results document. */
 export type ScaleResults = Pick<BenchResults, 'import' | 'search' | 'access' | 'http' | 'memory' | 'figures' | 'failures'> & { pages: NonNullable<BenchResults['pages']> };
@@ -37,7 +38,7 @@ export interface ScalePlan {
 /** Whether this scale needs an import at all: for its own figures, or for search/access/HTTP on top of it. */
 export function scaleIsNeeded(only: ReadonlySet<Section>, largest: boolean): boolean {
   // pages measure the web app on a demo area of their own, not on the imported store
-  return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('access') || only.has('http')));
+  return only.has('import') || only.has('memory') || (largest && (only.has('search') || only.has('access') || only.has('http') || only.has('insight')));
 }
 
 export async function benchmarkScale(plan: ScalePlan, options: BenchOptions, reporter: Reporter): Promise<ScaleResults> {
@@ -116,6 +117,14 @@ export async function benchmarkScale(plan: ScalePlan, options: BenchOptions, rep
       }
     }
     if (options.only.has('memory')) out.memory.push(memory);
+    if (largest && options.only.has('insight')) {
+      reporter.step(`[${backend} ${area.label}] insight: the views' analytics copy (full and incremental refresh), every measure, and a measure's chart page, ${options.runs} renders`);
+      try {
+        out.figures.push(...insightFigures(await measureInsight(store, area.label, options.workDir, options.runs, reporter)));
+      } catch (error) {
+        fail('insight', error);
+      }
+    }
     return out;
   } finally {
     if (options.keep) reporter.note(`kept the store at ${store.where}`);
