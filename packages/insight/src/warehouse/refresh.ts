@@ -217,6 +217,13 @@ interface Change {
   entry: HistoryEntry;
 }
 
+/** How many versions of resources of `types` were written at or after `since` (type history's totals, without reading them). */
+async function countChangesSince(record: Repository, since: number, types: ReadonlySet<string>): Promise<number> {
+  let total = 0;
+  for (const resourceType of types) total += (await record.history({ resourceType, since, count: 1 })).total ?? 0;
+  return total;
+}
+
 /**
  * The newest version of each resource of `types` changed at or after `since`, from system history;
  * undefined when there are more than `limit` (a bulk import): the caller rebuilds instead.
@@ -303,7 +310,10 @@ export async function refreshViews(connection: DuckDBConnection, record: Reposit
 
   const since = Math.min(...incremental.map((i) => i.meta.watermark)) - OVERLAP_MS;
   const limit = options.maxIncrementalChanges ?? MAX_INCREMENTAL_CHANGES;
-  let changes = incremental.length > 0 ? await changesSince(record, since, new Set(incremental.map((i) => i.target.source.compiled.resource)), limit) : new Map<string, Change>();
+  const changedTypes = new Set(incremental.map((i) => i.target.source.compiled.resource));
+  // A bulk load since the last refresh is counted first, so that it is never read change by change.
+  let changes: Map<string, Change> | undefined = new Map<string, Change>();
+  if (incremental.length > 0) changes = (await countChangesSince(record, since, changedTypes)) > limit ? undefined : await changesSince(record, since, changedTypes, limit);
   if (changes === undefined) {
     full.push(...incremental.map((i) => i.target));
     incremental = [];
