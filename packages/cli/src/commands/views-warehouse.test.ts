@@ -19,7 +19,14 @@ beforeAll(async () => {
   try {
     await store.repository.update({ resourceType: 'Organization', id: 'org-1', name: 'Riverside Practice' });
     await store.repository.update({ resourceType: 'Patient', id: 'pt-1', gender: 'female', birthDate: '1980-01-01' });
-    await store.repository.update({ resourceType: 'Patient', id: 'pt-2', gender: 'male', birthDate: '1990-06-30' });
+    await store.repository.update({
+      resourceType: 'Patient',
+      id: 'pt-2',
+      gender: 'male',
+      birthDate: '1990-06-30',
+      address: [{ use: 'home', extension: [{ url: 'https://kindred.health/fhir/StructureDefinition/lsoa', valueCoding: { system: 'https://www.ons.gov.uk/lsoa', code: 'E01000002' } }] }],
+    });
+    await store.reference.loadImd([{ lsoaCode: 'E01000002', rank: 30379, decile: 10 }], 'imd2019');
   } finally {
     await store.close();
   }
@@ -36,6 +43,8 @@ describe('kindred views refresh, export and status', () => {
     expect(first.out).toMatch(/^organisation: 1 rows \(full, 1 written from 1 resources in \d+ ms\)$/m);
     expect(first.out).toMatch(/^Refreshed \d+ views into .*analytics\.duckdb in \d+ ms: [\d,]+ rows written, [\d,]+ rows/m);
     expect(first.err).toMatch(/Refreshing views .*done/s);
+    expect(first.out).toMatch(/^Deprivation: 1 of the area's 1 LSOAs found in the loaded IMD edition\.$/m);
+    expect(first.out).toMatch(/^Refreshed \d+ measures/m);
     const again = await run(['views', 'refresh', '--data', data]);
     expect(again.out).toMatch(/^organisation: 1 rows \(incremental/m);
     const full = await run(['views', 'refresh', '--full', '--data', data]);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuditWriter, defaultAccessPolicy, loadAccessPolicy, type AccessPolicy } from '@kindred/access';
-import { BUILT_IN_VIEWS, EXPORT_FORMATS, WarehouseError, ensureViewDefinitions, openWarehouse, refreshAllMeasures, type ExportFormat, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, EXPORT_FORMATS, WarehouseError, ensureViewDefinitions, openWarehouse, refreshAllMeasures, refreshImdTable, type ExportFormat, type Warehouse } from '@kindred/insight';
 import { insightRecord } from '@kindred/server';
 import { createProgress, formatCount, type Progress } from '../progress.ts';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags, storeConfig, type StoreFlags } from '../store-options.ts';
@@ -86,7 +86,10 @@ async function refresh(flags: StoreFlags & { analytics?: string; full?: boolean 
         process.stdout.write(`${view.view}: ${formatCount(view.rows)} rows (${view.mode}, ${formatCount(view.rowsWritten)} written from ${formatCount(view.resources)} resources in ${view.ms} ms)\n`);
       }
       for (const table of report.dropped) process.stdout.write(`${table}: dropped (its view is no longer active)\n`);
-      process.stdout.write(`Refreshed ${report.views.length} views into ${path} in ${report.ms} ms: ${formatCount(report.rowsWritten)} rows written, ${rate(report.rowsWritten, report.ms)}.\n`);
+      const kept = path === ':memory:' ? 'memory (nothing is kept: give --analytics FILE to keep it)' : path;
+      process.stdout.write(`Refreshed ${report.views.length} views into ${kept} in ${report.ms} ms: ${formatCount(report.rowsWritten)} rows written, ${rate(report.rowsWritten, report.ms)}.\n`);
+      const imd = await refreshImdTable(warehouse, store.reference);
+      if (imd.lsoas > 0) process.stdout.write(`Deprivation: ${formatCount(imd.loaded)} of the area's ${formatCount(imd.lsoas)} LSOAs found in the loaded IMD edition.\n`);
       const measures = await refreshAllMeasures(warehouse);
       process.stdout.write(`Refreshed ${measures.measures} measures (${formatCount(measures.series)} series and breakdowns) in ${measures.ms} ms.\n`);
       for (const { view, message } of report.errors) process.stderr.write(`The view "${view}" was not refreshed fully: ${message}\n`);

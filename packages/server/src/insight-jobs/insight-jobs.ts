@@ -3,7 +3,8 @@
  * date. On start the built-in views (the measure library's) are installed into the record; then
  * every interval a `view-refresh` job is queued in the store's job table and run: the first run of
  * a process rebuilds every view, later runs apply the record's changes (decision 0017), and each
- * is followed by a refresh of the measures computed from the views. A run that fails is logged
+ * is followed by the deprivation table of the area's LSOAs and a refresh of the measures computed
+ * from the views. A run that fails is logged
  * and tried again at the next tick; it never stops the server.
  *
  * It acts as Kindred's insight service, with system read scopes (and the right to install
@@ -11,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessibleRecord, auditedRepository, createAuditWriter, parseScopes, type AccessContext, type AccessPolicy, type AuditWriter } from '@kindred/access';
-import { BUILT_IN_VIEWS, ensureViewDefinitions, refreshAllMeasures, type RefreshReport, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, ensureViewDefinitions, refreshAllMeasures, refreshImdTable, type RefreshReport, type Warehouse } from '@kindred/insight';
 import type { Repository, Store } from '@kindred/store';
 
 /** What the insight service may do: read everything, and install its ViewDefinitions. */
@@ -117,6 +118,8 @@ export function startInsightJobs(options: InsightJobsOptions): InsightJobs {
     const result = summary(report, full);
     for (const { view, message } of report.errors) onError(`Refreshing the view "${view}"`, new Error(message));
     try {
+      // the deprivation of the area's LSOAs, from the store's IMD edition, for the IMD breakdowns
+      await refreshImdTable(warehouse, store.reference);
       result.measures = await refreshAllMeasures(warehouse);
     } catch (error) {
       onError('Refreshing the measures', error);
