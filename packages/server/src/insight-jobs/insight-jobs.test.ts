@@ -60,5 +60,22 @@ for (const backend of backends) {
       expect((await warehouse.query(`SELECT id FROM ${viewTable('test_patient')} ORDER BY id`)).map((r) => r.id)).toEqual(['ij-2', 'ij-3']);
       expect(errors).toEqual([]);
     });
+
+    it('stopping ends a refresh under way at its next step and gives its job back to the queue', async () => {
+      let stopped: Promise<void> | undefined;
+      const stopping: Warehouse = {
+        ...warehouse,
+        refresh: (_record, options) => {
+          stopped = others.stop();
+          options?.onProgress?.(1, 10);
+          throw new Error('the refresh went on after the worker was stopped');
+        },
+      };
+      const others = startInsightJobs({ store, accessPolicy: defaultAccessPolicy(), warehouse: stopping, views: [PATIENT_VIEW], everyMs: 0 });
+      expect(await others.runOnce()).toBeUndefined();
+      await stopped;
+      const queued = await store.jobs.claim(VIEW_REFRESH_JOB, 'next-worker', 1_000);
+      expect(queued).toMatchObject({ kind: VIEW_REFRESH_JOB, request: { full: true } });
+    });
   });
 }
