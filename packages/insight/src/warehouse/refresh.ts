@@ -20,7 +20,7 @@ import { deleteMeta, readMeta, writeMeta, type ViewMeta } from './meta-table.ts'
 export const OVERLAP_MS = 2 * 60_000;
 const HISTORY_PAGE = 1_000;
 /** more changed resources than this since the watermark: rebuilding is cheaper than applying them one by one */
-export const MAX_INCREMENTAL_CHANGES = 100_000;
+export const MAX_INCREMENTAL_CHANGES = 20_000;
 const DELETE_BATCH = 5_000;
 
 /** What the refresh needs of a compiled view (the views engine's CompiledView). */
@@ -217,13 +217,6 @@ interface Change {
   entry: HistoryEntry;
 }
 
-/** How many versions of resources of `types` were written at or after `since` (type history's totals, without reading them). */
-async function countChangesSince(record: Repository, since: number, types: ReadonlySet<string>): Promise<number> {
-  let total = 0;
-  for (const resourceType of types) total += (await record.history({ resourceType, since, count: 1 })).total ?? 0;
-  return total;
-}
-
 /**
  * The newest version of each resource of `types` changed at or after `since`, from system history;
  * undefined when there are more than `limit` (a bulk import): the caller rebuilds instead.
@@ -311,9 +304,9 @@ export async function refreshViews(connection: DuckDBConnection, record: Reposit
   const since = Math.min(...incremental.map((i) => i.meta.watermark)) - OVERLAP_MS;
   const limit = options.maxIncrementalChanges ?? MAX_INCREMENTAL_CHANGES;
   const changedTypes = new Set(incremental.map((i) => i.target.source.compiled.resource));
-  // A bulk load since the last refresh is counted first, so that it is never read change by change.
+  // A bulk load since the last refresh stops the reading of changes early: the views are rebuilt.
   let changes: Map<string, Change> | undefined = new Map<string, Change>();
-  if (incremental.length > 0) changes = (await countChangesSince(record, since, changedTypes)) > limit ? undefined : await changesSince(record, since, changedTypes, limit);
+  if (incremental.length > 0) changes = await changesSince(record, since, changedTypes, limit);
   if (changes === undefined) {
     full.push(...incremental.map((i) => i.target));
     incremental = [];
