@@ -18,7 +18,7 @@ describe('access policy configuration', () => {
     expect(policy.roles.clinician?.breakGlass).toBe(true);
     expect(policy.roles.volunteer?.volunteer).toBe(true);
     expect(policy.referenceTypes.has('Organization')).toBe(true);
-    expect(policy.referenceTypes.has('ViewDefinition') && policy.referenceTypes.has('MeasureReport')).toBe(true);
+    expect(policy.referenceTypes.has('ViewDefinition') && !policy.referenceTypes.has('MeasureReport')).toBe(true);
     expect(policy.improvementTasks).toEqual({ system: 'https://kindred.health/fhir/CodeSystem/improvement', codes: ['improvement-idea', 'pdsa-cycle'] });
     expect(policy.roles.analyst).toMatchObject({ read: [], write: [], writeReference: ['ViewDefinition', 'Measure', 'Library'] });
   });
