@@ -233,6 +233,8 @@ export function makeHistory(person: DemoPerson, context: HistoryContext): Person
       ...(triage
         ? {
             output: [{ type: { ...coding(SYSTEM.triageOutcome, triage.outcome, OUTCOME_WORDS[triage.outcome]), text: OUTCOME_WORDS[triage.outcome] }, ...triage.value }],
+            // when the outcome was recorded, as triage records it (the first response to the person)
+            executionPeriod: { end: instant(triagedMs) },
           }
         : {}),
       extension: [
