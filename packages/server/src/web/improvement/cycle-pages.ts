@@ -6,7 +6,7 @@
  */
 import { ACTS, ACT_NAMES, MEASURE_LIBRARY, measureById, type PdsaCycle } from '@kindred/insight';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { button, checkboxes, form, insetText, radios, summaryList, table, textInput, textarea, type FieldErrors } from '../components.ts';
+import { button, checkboxes, form, insetText, radios, select, summaryList, table, textInput, textarea, type FieldErrors } from '../components.ts';
 import { doneBanner } from '../staff/staff-components.ts';
 import { shortDateTimeText } from '../staff/staff-format.ts';
 import { LOG, cycleHref, ideaHref, type Page } from './improvement-pages.ts';
@@ -68,7 +68,7 @@ ${o.cycles.length === 0
   };
 }
 
-export function renderCycleForm(o: { action: string; heading: string; typed: CycleForm; ideaId?: string; ideaText?: string; errors?: FieldErrors; csrf: string; editing: boolean }): Page {
+export function renderCycleForm(o: { action: string; heading: string; typed: CycleForm; changeChoices: readonly { value: string; text: string }[]; ideaId?: string; ideaText?: string; errors?: FieldErrors; csrf: string; editing: boolean }): Page {
   const t = o.typed;
   const studyPart: SafeHtml = o.editing
     ? html`<h2>Study and act</h2>
@@ -86,7 +86,19 @@ ${form(o.action, o.csrf, [
   html`<h2>Plan</h2>`,
   textInput({ id: 'title', label: 'Title', hint: 'A few words to find the cycle by.', value: t.title, width: 30, errors: o.errors }),
   textarea({ id: 'change', label: 'The change', hint: 'What you will do differently.', value: t.change, rows: 4, maxLength: 4000, errors: o.errors }),
-  textInput({ id: 'changed', label: 'What changed in Kindred (optional)', hint: 'A form version (Questionnaire/id) or a capacity setting (Schedule/id or HealthcareService/id).', value: t.changed, width: 30, errors: o.errors }),
+  select({
+    id: 'changed',
+    label: 'What changed in Kindred (optional)',
+    hint: 'A form people fill in, or a service\u2019s or clinic\u2019s capacity, when the change was made there.',
+    items: [
+      { value: '', text: 'Nothing in Kindred' },
+      ...o.changeChoices,
+      // a reference the list no longer offers (another organisation's, or removed) is kept as it was
+      ...(t.changed !== '' && !o.changeChoices.some((c) => c.value === t.changed) ? [{ value: t.changed, text: t.changed }] : []),
+    ],
+    value: t.changed,
+    errors: o.errors,
+  }),
   textarea({ id: 'prediction', label: 'Your prediction', hint: 'What you expect to happen, and for whom.', value: t.prediction, rows: 3, maxLength: 4000, errors: o.errors }),
   checkboxes({ name: 'measures', legend: 'Measures that will show it', items: MEASURE_LIBRARY.map((m) => ({ value: m.id, text: m.title })), value: t.measures, errors: o.errors, small: true }),
   textInput({ id: 'changeDate', label: 'Date of the change', hint: 'The day the change went live, for example 2026-11-02. It is marked on the measures\u2019 charts.', value: t.changeDate, width: 10, errors: o.errors }),

@@ -22,6 +22,13 @@ const WARD = {
   participant: [{ member: { reference: 'Organization/hospital' } }, { member: { reference: 'Organization/gp-north' } }],
 };
 const WARD_TWO = { ...WARD, id: 'ward-two', name: 'Second Virtual Ward' };
+/** what a cycle can say it changed: a form, and capacity at North Street and at the hospital */
+const CHANGEABLE = [
+  { resourceType: 'Questionnaire', id: 'request-form-v3', status: 'active', title: 'Ask your GP practice for help', version: '3' },
+  { resourceType: 'HealthcareService', id: 'north-duty', name: 'Duty doctor', providedBy: { reference: 'Organization/gp-north' } },
+  { resourceType: 'Schedule', id: 'north-duty-clinic', actor: [{ reference: 'HealthcareService/north-duty' }], comment: 'Duty doctor phone slots' },
+  { resourceType: 'HealthcareService', id: 'hospital-clinic', name: 'Hospital clinic', providedBy: { reference: 'Organization/hospital' } },
+];
 const MEASURE = MEASURE_LIBRARY[0]!;
 
 const idFrom = (location: string | undefined, pattern: RegExp): string => {
@@ -36,7 +43,7 @@ for (const backend of backends) {
     let web: StaffTestApp;
     beforeAll(async () => {
       store = await backend.open();
-      await store.repository.importResources([...AREA, WARD, WARD_TWO]);
+      await store.repository.importResources([...AREA, WARD, WARD_TWO, ...CHANGEABLE]);
       web = await staffTestApp(store);
     });
     afterAll(async () => {
@@ -154,6 +161,27 @@ for (const backend of backends) {
       expect(after.body).toContain('Adopt the change');
       expect((await web.get('receptionist', '/app/staff/improvement/cycles')).body).toContain('A clock in the waiting room');
       expect((await web.get('receptionist', '/app/staff/improvement/cycles/task-dave')).status).toBe(404);
+    });
+
+    it("offers what can have changed in Kindred (the forms, and the capacity of the viewer's organisation only) and records the one chosen", async () => {
+      const form = await web.get('receptionist', '/app/staff/improvement/cycles/new');
+      expect(form.status).toBe(200);
+      const options = [...form.body.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => [m[1], m[2]]);
+      expect(options).toEqual(
+        expect.arrayContaining([
+          ['', 'Nothing in Kindred'],
+          ['Questionnaire/request-form-v3', 'Form: Ask your GP practice for help (version 3)'],
+          ['HealthcareService/north-duty', 'Service: Duty doctor'],
+          ['Schedule/north-duty-clinic', 'Capacity: Duty doctor phone slots'],
+        ]),
+      );
+      expect(options.map((o) => o[0])).not.toContain('HealthcareService/hospital-clinic');
+      const started = await web.post('receptionist', '/app/staff/improvement/cycles', { title: 'More duty slots', change: 'Two more phone slots each morning', changed: 'Schedule/north-duty-clinic', changeDate: '2026-11-02', measures: [MEASURE.id] });
+      expect(started.status).toBe(303);
+      const cycleId = idFrom(started.location, /\/cycles\/([^/?]+)\?done=started$/);
+      expect((await store.repository.read('Task', cycleId)).focus).toEqual({ reference: 'Schedule/north-duty-clinic' });
+      const edit = await web.get('receptionist', `/app/staff/improvement/cycles/${cycleId}/edit`);
+      expect(edit.body).toMatch(/<option value="Schedule\/north-duty-clinic" selected>/);
     });
 
     it('is closed to volunteers', async () => {

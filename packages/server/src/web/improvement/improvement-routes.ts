@@ -38,6 +38,7 @@ import type { FieldError } from '../components.ts';
 import { staffContextOf } from '../staff/people-staff.ts';
 import { rolesByOrganisation } from '../staff/staff-organisation.ts';
 import { fieldList, fieldText, formOf, type FormFields, type WebContext, type WebDeps } from '../web-context.ts';
+import { changeChoices } from './change-choices.ts';
 import { EMPTY_CYCLE_FORM, formOfCycle, renderCycle, renderCycleForm, renderCycleList, type CycleForm } from './cycle-pages.ts';
 import { LOG, cycleHref, ideaHref, renderIdea, renderLog, renderReportForm, renderReportSent, staffPagePath, type Page } from './improvement-pages.ts';
 
@@ -252,11 +253,14 @@ export function improvementRoutes(deps: WebDeps) {
       return readIdea(ctx.record, id);
     };
 
-    const newCycleForm = (ctx: WebContext, idea: Idea | undefined, typed: CycleForm, errors?: FieldError[]): Page =>
+    const choicesFor = (ctx: WebContext) => changeChoices(ctx.record, memberOf(ctx).organisations);
+
+    const newCycleForm = async (ctx: WebContext, idea: Idea | undefined, typed: CycleForm, errors?: FieldError[]): Promise<Page> =>
       renderCycleForm({
         action: `${LOG}/cycles`,
         heading: 'Start a plan-do-study-act cycle',
         typed,
+        changeChoices: await choicesFor(ctx),
         ...(idea !== undefined ? { ideaId: idea.id, ideaText: idea.description } : {}),
         ...(errors !== undefined ? { errors } : {}),
         csrf: ctx.viewer.csrf,
@@ -266,7 +270,7 @@ export function improvementRoutes(deps: WebDeps) {
     app.get(`${LOG}/cycles/new`, { schema: { querystring: newCycleQuery } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
       const idea = await ideaOrNone(ctx, queryText(request, 'idea'));
-      return show(request, reply, 200, newCycleForm(ctx, idea, EMPTY_CYCLE_FORM));
+      return show(request, reply, 200, await newCycleForm(ctx, idea, EMPTY_CYCLE_FORM));
     });
 
     app.post(`${LOG}/cycles`, async (request, reply) => {
@@ -276,7 +280,7 @@ export function improvementRoutes(deps: WebDeps) {
       const idea = await ideaOrNone(ctx, fieldText(fields, 'idea') || undefined);
       const typed = typedCycle(fields);
       const { fields: cycle, errors } = cycleFieldsOf({ ...typed, study: '', studyEnd: '', act: '' });
-      if (errors.length > 0) return show(request, reply, 400, newCycleForm(ctx, idea, typed, errors));
+      if (errors.length > 0) return show(request, reply, 400, await newCycleForm(ctx, idea, typed, errors));
       const member = memberOf(ctx);
       const owner = idea?.owner ?? (await teamFor(ctx, undefined));
       const started = await startCycle(ctx.record, { ...cycle, reporter: member, owner, ...(idea !== undefined ? { ideaId: idea.id } : {}) });
@@ -302,13 +306,13 @@ export function improvementRoutes(deps: WebDeps) {
       return show(request, reply, 200, renderCycle({ cycle, ...(ideaText !== undefined ? { ideaText } : {}), ...(done !== undefined ? { done } : {}) }));
     });
 
-    const editForm = (ctx: WebContext, id: string, typed: CycleForm, errors?: FieldError[]): Page =>
-      renderCycleForm({ action: cycleHref(id), heading: 'Record the study or change the plan', typed, ...(errors !== undefined ? { errors } : {}), csrf: ctx.viewer.csrf, editing: true });
+    const editForm = async (ctx: WebContext, id: string, typed: CycleForm, errors?: FieldError[]): Promise<Page> =>
+      renderCycleForm({ action: cycleHref(id), heading: 'Record the study or change the plan', typed, changeChoices: await choicesFor(ctx), ...(errors !== undefined ? { errors } : {}), csrf: ctx.viewer.csrf, editing: true });
 
     app.get(`${LOG}/cycles/:id/edit`, { schema: { params: idParams } }, async (request, reply) => {
       const ctx = staffContextOf(deps, request);
       const { id } = request.params as { id: string };
-      return show(request, reply, 200, editForm(ctx, id, formOfCycle(await readCycle(ctx.record, id))));
+      return show(request, reply, 200, await editForm(ctx, id, formOfCycle(await readCycle(ctx.record, id))));
     });
 
     app.post(`${LOG}/cycles/:id`, { schema: { params: idParams } }, async (request, reply) => {
@@ -318,7 +322,7 @@ export function improvementRoutes(deps: WebDeps) {
       await readCycle(ctx.record, id);
       const typed = typedCycle(formOf(request));
       const { fields, errors } = cycleFieldsOf(typed);
-      if (errors.length > 0) return show(request, reply, 400, editForm(ctx, id, typed, errors));
+      if (errors.length > 0) return show(request, reply, 400, await editForm(ctx, id, typed, errors));
       await updateCycle(ctx.record, id, fields);
       return reply.redirect(`${cycleHref(id)}?done=saved`, 303);
     });
