@@ -120,6 +120,21 @@ describe('renderSpcChart', () => {
   });
 });
 
+describe('date labels', () => {
+  const dateLabels = (svg: string) =>
+    all(parseXml(svg), (n) => n.name === 'text' && /^\d{4}-\d{2}-\d{2}$/.test(n.text)).map((n) => ({ x: Number(n.attrs.x), text: n.text }));
+  const long = xmr(daily(Array.from({ length: 26 }, (_, i) => 10 + (i % 3))));
+
+  it('never crowd a small chart: labels at least 70px apart, the last date always shown', () => {
+    for (const width of [300, 420, 800]) {
+      const labels = dateLabels(renderSpcChart(long, { title: 'Twenty-six weeks', width, height: 200 }));
+      expect(labels.length).toBeGreaterThanOrEqual(2);
+      expect(labels[labels.length - 1]?.text).toBe(long.points[25]?.date);
+      for (let i = 1; i < labels.length; i++) expect(labels[i]!.x - labels[i - 1]!.x).toBeGreaterThanOrEqual(70);
+    }
+  });
+});
+
 describe('icons', () => {
   it('give a letter and a title as well as a colour, and nothing when there is no icon', () => {
     const letterOf = (svg: string) => all(parseXml(svg), (n) => n.name === 'text')[0]?.text;

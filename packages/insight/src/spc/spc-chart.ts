@@ -181,10 +181,13 @@ export function renderSpcChart(result: SpcResult, options: SpcChartOptions): str
   for (const t of niceTicks(lo, hi)) {
     out.push(`<text x="${m.left - 6}" y="${f(yAt(t) + 4)}" text-anchor="end">${escapeXml(formatSpcNumber(t))}</text>`);
   }
-  const every = Math.max(1, Math.ceil(points.length / 8));
+  // a date label (YYYY-MM-DD at 11px) is about 62px wide: at most one per 75px (never closer than 70px), and never more than 8
+  const labels = Math.max(2, Math.min(8, Math.floor(plotW / 75)));
+  const every = Math.max(1, Math.ceil(points.length / labels));
   points.forEach((p, i) => {
-    // Regular labels, and the last one, unless a regular label sits too close to it.
-    if ((i % every === 0 && points.length - 1 - i >= Math.ceil(every / 2)) || i === points.length - 1) {
+    // Regular labels, and the last one, leaving out a regular label that would sit too close to it.
+    const last = points.length - 1;
+    if ((i % every === 0 && xAt(last) - xAt(i) >= 70) || i === last) {
       out.push(`<text x="${f(xAt(i))}" y="${m.top + plotH + 16}" text-anchor="middle">${escapeXml(p.date.slice(0, 10))}</text>`);
     }
   });
