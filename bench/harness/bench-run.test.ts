@@ -111,8 +111,8 @@ describe('kindred bench at a tiny scale', () => {
     }
     expect(results.memory.map((m) => m.backend)).toEqual(measured);
     expect(results.figures.filter((f) => f.target !== undefined).every((f) => typeof f.pass === 'boolean')).toBe(true);
-    // the web app's pages, the virtual ward's alerts and video signalling are measured on every backend too
-    for (const section of ['pages', 'monitoring', 'video'] as const) {
+    // the web app's pages, the virtual ward's alerts, video signalling and the views' analytics copy are measured on every backend too
+    for (const section of ['pages', 'monitoring', 'video', 'insight'] as const) {
       expect(new Set(results.figures.filter((f) => f.section === section).map((f) => f.backend)), section).toEqual(new Set(measured));
     }
 

@@ -7,7 +7,8 @@
  *   every resource of their types, read through Kindred's insight service (access-checked and
  *   audited, as `kindred serve` runs it) into a DuckDB file; rows written ÷ wall-clock seconds.
  * - Incremental refresh: CHANGED appointments are updated in the record (their status), then the
- *   copy applies the record's changes since the last refresh (the overlap window included).
+ *   copy applies the record's changes since the last refresh (the overlap window included; a full
+ *   run first waits for the import to leave that window, as it would have in use).
  * - Every measure: `refreshAllMeasures` (every measure for the area and each organisation, every
  *   stratum, cached in the copy), as the server does after each view refresh; target under 10 s.
  * - Chart page: a measure's page (the XmR chart, its summary and data table, the breakdown by IMD
@@ -17,7 +18,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditWriter, defaultAccessPolicy } from '@kindred/access';
-import { BUILT_IN_VIEWS, MEASURE_LIBRARY, ensureViewDefinitions, openWarehouse, refreshAllMeasures, refreshImdTable, type RefreshReport, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, MEASURE_LIBRARY, OVERLAP_MS, ensureViewDefinitions, openWarehouse, refreshAllMeasures, refreshImdTable, type RefreshReport, type Warehouse } from '@kindred/insight';
 import { insightRecord, renderMeasurePage } from '@kindred/server';
 import { parseSearchRequest } from '@kindred/fhir';
 import { openStore } from '@kindred/store';
@@ -31,6 +32,8 @@ import { summariseLatency, type LatencySummary } from './search-step.ts';
 /** appointments changed before the incremental refresh */
 export const CHANGED = 1_000;
 const WARM_UP = 3;
+/** from this many runs the incremental refresh waits for the import to leave the overlap window */
+const SETTLE_FROM_RUNS = 50;
 
 export interface InsightMeasurement {
   backend: BackendKind;
@@ -38,7 +41,7 @@ export interface InsightMeasurement {
   /** resources read by the full refresh (every resource of the views' types) */
   resourcesRead: number;
   full: { rows: number; ms: number; rowsPerSecond: number; views: { view: string; rows: number; ms: number }[] };
-  incremental: { changed: number; resources: number; rows: number; ms: number; rowsPerSecond: number };
+  incremental: { changed: number; resources: number; rows: number; ms: number; rowsPerSecond: number; settled: boolean };
   measures: { measures: number; series: number; ms: number };
   /** a measure's page, by measure in turn (those with data in the area) */
   chartPage: LatencySummary;
@@ -52,6 +55,7 @@ function checked(report: RefreshReport, what: string): RefreshReport {
 }
 
 export async function measureInsight(bench: BenchStore, scale: string, workDir: string, runs: number, reporter: Reporter): Promise<InsightMeasurement> {
+  const startedAt = Date.now();
   const store = await openStore(bench.config);
   const file = join(workDir, 'stores', `insight-${bench.backend}-${process.pid}.duckdb`);
   rmSync(file, { force: true });
@@ -67,6 +71,17 @@ export async function measureInsight(bench: BenchStore, scale: string, workDir: 
     if (full.rowsWritten === 0) throw new BenchFailure('the full refresh wrote no rows: the views found nothing in the area');
     await refreshImdTable(warehouse, store.reference);
 
+    // The incremental refresh re-reads the record's changes of the last OVERLAP_MS (decision 0017):
+    // straight after the import that is the import itself. A full run waits until the import is out
+    // of that window, as it would be in use; a short run (the harness's own test) does not wait.
+    const settled = runs >= SETTLE_FROM_RUNS;
+    if (settled) {
+      const wait = startedAt + OVERLAP_MS + 5_000 - Date.now();
+      if (wait > 0) {
+        reporter.note(`[${bench.backend} ${scale}] insight: waiting ${Math.ceil(wait / 1000)} s for the import to leave the refresh's overlap window`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
     // change some appointments, as a day's work would, then apply the changes
     const page = await store.repository.search(parseSearchRequest('Appointment', [['_count', String(CHANGED)]], { handling: 'strict' }));
     let changed = 0;
@@ -105,7 +120,7 @@ export async function measureInsight(bench: BenchStore, scale: string, workDir: 
       scale,
       resourcesRead,
       full: { rows: full.rowsWritten, ms: full.ms, rowsPerSecond: full.rowsPerSecond, views: full.views.map((v) => ({ view: v.view, rows: v.rows, ms: v.ms })) },
-      incremental: { changed, resources: incrementalResources, rows: incremental.rowsWritten, ms: incremental.ms, rowsPerSecond: incremental.rowsPerSecond },
+      incremental: { changed, resources: incrementalResources, rows: incremental.rowsWritten, ms: incremental.ms, rowsPerSecond: incremental.rowsPerSecond, settled },
       measures,
       chartPage: summariseLatency(times.sort((a, b) => a - b)),
       chartedMeasures: charted.length,
@@ -133,7 +148,7 @@ export function insightFigures(m: InsightMeasurement): Figure[] {
   const measureSeconds = round(m.measures.ms / 1000);
   return [
     { ...at, name: 'view full refresh rate', value: Math.round(m.full.rowsPerSecond), unit: 'rows/s', better: 'higher', note: `${formatCount(m.full.rows)} rows from ${formatCount(m.resourcesRead)} resources in ${round(m.full.ms / 1000)} s` },
-    { ...at, name: 'view incremental refresh', value: round(m.incremental.ms), unit: 'ms', better: 'lower', note: `${formatCount(m.incremental.changed)} changed resources, ${formatCount(m.incremental.rows)} rows` },
+    { ...at, name: 'view incremental refresh', value: round(m.incremental.ms), unit: 'ms', better: 'lower', note: `${formatCount(m.incremental.changed)} changed appointments; ${formatCount(m.incremental.resources)} resources and ${formatCount(m.incremental.rows)} rows re-read${m.incremental.settled ? '' : ' (the import still in the overlap window)'}` },
     { ...at, name: 'every measure refreshed', value: measureSeconds, unit: 's', better: 'lower', target: { op: target.op, value: target.value }, pass: meets(measureSeconds, target), note: `${m.measures.measures} measures, ${formatCount(m.measures.series)} series` },
     { ...at, name: 'measure chart page p50', value: round(m.chartPage.p50), unit: 'ms', better: 'lower', note: `${m.chartedMeasures} of ${MEASURE_LIBRARY.length} measures have data here` },
     { ...at, name: 'measure chart page p95', value: round(m.chartPage.p95), unit: 'ms', better: 'lower' },
