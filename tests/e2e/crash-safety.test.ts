@@ -256,9 +256,10 @@ for (const backend of backends) {
               let present: number;
               try {
                 expect(integrity).toBe('ok');
-                present = await countRows(store.driver, 'SELECT COUNT(*) AS n FROM resource');
+                // the server installs its built-in ViewDefinitions at start (decision 0017): not part of what is counted here
+                present = await countRows(store.driver, "SELECT COUNT(*) AS n FROM resource WHERE type <> 'ViewDefinition'");
                 expect([expected, expected + 2 * pairs], `${present - expected} of the transaction's ${2 * pairs} resources are in the record`).toContain(present);
-                expect(await countRows(store.driver, 'SELECT COUNT(*) AS n FROM resource_version')).toBe(present);
+                expect(await countRows(store.driver, "SELECT COUNT(*) AS n FROM resource_version v JOIN resource r ON r.rid = v.rid WHERE r.type <> 'ViewDefinition'")).toBe(present);
                 expect(await orphanRows(store.driver)).toEqual({
                   resource_version: 0, idx_string: 0, idx_token: 0, idx_reference: 0, idx_date: 0, idx_number: 0, idx_quantity: 0, idx_uri: 0,
                 });
