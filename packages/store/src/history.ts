@@ -41,7 +41,8 @@ export async function readHistory(driver: SqlDriver, request: HistoryRequest): P
   const page = [filter];
   if (request.cursor !== undefined) {
     const [t, rid, version] = decode(request.cursor);
-    page.push(sql`(v.last_updated < ${t} OR (v.last_updated = ${t} AND (v.rid < ${rid} OR (v.rid = ${rid} AND v.version < ${version}))))`);
+    // a row-value comparison, so that both databases read the page as a range of resource_version_updated
+    page.push(sql`(v.last_updated, v.rid, v.version) < (${t}, ${rid}, ${version})`);
   }
   const query = sql`SELECT r.type, r.id, v.rid, v.version, v.last_updated, v.method, v.content FROM resource_version v JOIN resource r ON r.rid = v.rid WHERE ${and(page)} ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ${request.count + 1}`;
   const rows = await driver.query<{ type: string; id: string; rid: number; version: number; last_updated: number; method: string; content: string | null }>(

@@ -198,4 +198,16 @@ CREATE TABLE reference_imd (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    name: 'history-order',
+    // History pages are ordered by (last_updated, rid, version), newest first, and continue from a
+    // cursor on all three (history.ts): with the index on all three the pages are a range of the
+    // index, not a sort of every version since _since (a bulk import writes thousands of versions
+    // in the same millisecond).
+    sql: `
+DROP INDEX resource_version_updated;
+CREATE INDEX resource_version_updated ON resource_version (last_updated, rid, version);
+`,
+  },
 ];
