@@ -7,35 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FhirError, parseSearchRequest, type Resource } from '@kindred/fhir';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
-import { parseScopes, type AccessContext } from '../index.ts';
-import { AREA, accessOf, observation } from './area-fixture.ts';
+import { ANALYST_AREA, AREA, accessOf, analystAccess, observation } from './area-fixture.ts';
 import { accessibleRecord } from './accessible-record.ts';
 import { defaultAccessPolicy } from './policy-config.ts';
-import { ACCESS_ROLE_SYSTEM } from './vocabulary.ts';
 
 const backends = await testBackends();
 const policy = defaultAccessPolicy();
 
-const ANALYST: readonly Resource[] = [
-  { resourceType: 'Practitioner', id: 'analyst', name: [{ family: 'Counts' }] },
-  {
-    resourceType: 'PractitionerRole',
-    id: 'analyst-role',
-    active: true,
-    practitioner: { reference: 'Practitioner/analyst' },
-    organization: { reference: 'Organization/gp-north' },
-    code: [{ coding: [{ system: ACCESS_ROLE_SYSTEM, code: 'analyst' }] }],
-  },
-];
-
-const analystAccess: AccessContext = Object.freeze({
-  subject: 'analyst',
-  scopes: parseScopes('user/*.cruds'),
-  tokenId: 'test-analyst',
-  expiresAt: new Date(Date.now() + 3_600_000),
-  issuer: 'urn:kindred:test',
-  fhirUser: 'Practitioner/analyst',
-});
 
 const view = (id: string): Resource => ({
   resourceType: 'ViewDefinition',
@@ -65,8 +43,8 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       store = await backend.open();
-      for (const resource of [...AREA, ...ANALYST]) await store.repository.update(resource);
-      analyst = (await accessibleRecord(store.repository, analystAccess, policy)).repository;
+      for (const resource of [...AREA, ...ANALYST_AREA]) await store.repository.update(resource);
+      analyst = (await accessibleRecord(store.repository, analystAccess(), policy)).repository;
       clinician = (await accessibleRecord(store.repository, accessOf('gpClinician'), policy)).repository;
     });
     afterAll(async () => store?.close());

@@ -130,6 +130,21 @@ export const AREA: readonly Resource[] = [
   },
 ];
 
+/** An analyst at North Street (the improvement and analytics team's role), kept out of AREA so its counts stay as they are. */
+export const ANALYST_AREA: readonly Resource[] = [practitioner('analyst', 'Counts'), role('analyst-role', 'analyst', 'gp-north', 'analyst')];
+
+/** The analyst of ANALYST_AREA, signed in. */
+export function analystAccess(): AccessContext {
+  return Object.freeze({
+    subject: 'analyst',
+    scopes: parseScopes('user/*.cruds'),
+    tokenId: 'test-analyst',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    issuer: 'urn:kindred:test',
+    fhirUser: 'Practitioner/analyst',
+  });
+}
+
 /** The people of the area, as the access layer knows them once signed in. */
 export const WHO = {
   gpClinician: 'Practitioner/dr-north',

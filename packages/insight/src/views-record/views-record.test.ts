@@ -5,9 +5,9 @@
  * person-level types. On SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FhirError, type Resource } from '@kindred/fhir';
-import { ACCESS_ROLE_SYSTEM, accessibleRecord, defaultAccessPolicy, parseScopes, type AccessContext } from '@kindred/access';
-import { AREA, accessOf } from '@kindred/access/testing';
+import { FhirError } from '@kindred/fhir';
+import { accessibleRecord, defaultAccessPolicy, type AccessContext } from '@kindred/access';
+import { ANALYST_AREA, AREA, accessOf, analystAccess } from '@kindred/access/testing';
 import type { Repository } from '@kindred/store';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { BUILT_IN_VIEWS } from '../measures/index.ts';
@@ -34,26 +34,6 @@ const organisationView: Record<string, unknown> = {
   select: [{ column: [{ name: 'id', path: 'id' }, { name: 'name', path: 'name' }] }],
 };
 
-const ANALYST: readonly Resource[] = [
-  { resourceType: 'Practitioner', id: 'analyst', name: [{ family: 'Counts' }] },
-  {
-    resourceType: 'PractitionerRole',
-    id: 'analyst-role',
-    active: true,
-    practitioner: { reference: 'Practitioner/analyst' },
-    organization: { reference: 'Organization/gp-north' },
-    code: [{ coding: [{ system: ACCESS_ROLE_SYSTEM, code: 'analyst' }] }],
-  },
-];
-
-const analystAccess: AccessContext = Object.freeze({
-  subject: 'analyst',
-  scopes: parseScopes('user/*.cruds'),
-  tokenId: 'test-analyst',
-  expiresAt: new Date(Date.now() + 3_600_000),
-  issuer: 'urn:kindred:test',
-  fhirUser: 'Practitioner/analyst',
-});
 
 async function collect(rows: AsyncIterable<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
@@ -78,7 +58,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       store = await backend.open();
-      for (const resource of [...AREA, ...ANALYST]) await store.repository.update(resource);
+      for (const resource of [...AREA, ...ANALYST_AREA]) await store.repository.update(resource);
     });
     afterAll(async () => store?.close());
 
@@ -120,7 +100,7 @@ for (const backend of backends) {
     });
 
     it('gives an analyst no person-level rows (refused), but reference data such as organisations', async () => {
-      const analyst = await as(analystAccess);
+      const analyst = await as(analystAccess());
       const error = await rejection(collect(runViewOverRecord(analyst, patientView())));
       expect(error.status).toBe(403);
       const organisations = await collect(runViewOverRecord(analyst, organisationView));

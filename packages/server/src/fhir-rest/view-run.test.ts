@@ -3,8 +3,8 @@
  * the access policy of a practice's clinician and of an analyst; on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_ROLE_SYSTEM, accessibleRecord, defaultAccessPolicy, parseScopes, type AccessContext } from '@kindred/access';
-import { AREA, accessOf } from '@kindred/access/testing';
+import { accessibleRecord, defaultAccessPolicy, type AccessContext } from '@kindred/access';
+import { ANALYST_AREA, AREA, accessOf, analystAccess } from '@kindred/access/testing';
 import type { Resource } from '@kindred/fhir';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { outcomeOf, startTestServer, type TestServer } from '../http/test-server.ts';
@@ -25,26 +25,6 @@ const patientView = {
   select: [{ column: [{ name: 'id', path: 'id' }, { name: 'family', path: 'name.family.first()' }] }],
 };
 
-const ANALYST: readonly Resource[] = [
-  { resourceType: 'Practitioner', id: 'analyst', name: [{ family: 'Counts' }] },
-  {
-    resourceType: 'PractitionerRole',
-    id: 'analyst-role',
-    active: true,
-    practitioner: { reference: 'Practitioner/analyst' },
-    organization: { reference: 'Organization/gp-north' },
-    code: [{ coding: [{ system: ACCESS_ROLE_SYSTEM, code: 'analyst' }] }],
-  },
-];
-
-const analystAccess: AccessContext = Object.freeze({
-  subject: 'analyst',
-  scopes: parseScopes('user/*.cruds'),
-  tokenId: 'test-analyst',
-  expiresAt: new Date(Date.now() + 3_600_000),
-  issuer: 'urn:kindred:test',
-  fhirUser: 'Practitioner/analyst',
-});
 
 const parameters = (...parts: Record<string, unknown>[]): Record<string, unknown> => ({ resourceType: 'Parameters', parameter: parts });
 
@@ -56,7 +36,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       store = await backend.open();
-      for (const resource of [...AREA, ...ANALYST, patientView as Resource]) await store.repository.update(resource);
+      for (const resource of [...AREA, ...ANALYST_AREA, patientView as Resource]) await store.repository.update(resource);
       server = await startTestServer(store);
     });
     afterAll(async () => {
@@ -147,7 +127,7 @@ for (const backend of backends) {
       expect(((JSON.parse(north.text) as { id: string }[]).map((r) => r.id)).sort()).toEqual(['alice', 'dave']);
       const south = await run(accessOf('otherGpClinician'));
       expect((JSON.parse(south.text) as { id: string }[]).map((r) => r.id)).toEqual(['carol']);
-      const analyst = await run(analystAccess);
+      const analyst = await run(analystAccess());
       expect(analyst.status).toBe(403);
       expect(analyst.text).toMatch(/Patient/);
     });
