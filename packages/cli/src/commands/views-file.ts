@@ -5,13 +5,13 @@
  * large files need little memory. An invalid view, an unreadable file or a bad line exits 1 with a
  * message naming it; usage mistakes exit 2.
  */
-import { once } from 'node:events';
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { compileView, csvHeader, csvLine, ViewDefinitionError, type CompiledView } from '@kindred/insight';
+import { compileView, ViewDefinitionError, type CompiledView } from '@kindred/insight';
 import { UsageError } from '../store-options.ts';
+import { isRowFormat, RowPrinter, type RowFormat } from './view-output.ts';
 
 export const viewsFileUsage = `kindred views run VIEW.json --input FILE.ndjsonâ€¦ [--format json|csv]
 
@@ -19,12 +19,10 @@ export const viewsFileUsage = `kindred views run VIEW.json --input FILE.ndjsonâ€
   per line; give --input again for more files) and prints the rows: a JSON array by default, one
   row per line, or CSV with a header line (--format csv; collections as JSON).`;
 
-type Format = 'json' | 'csv';
-
 interface Options {
   readonly viewFile: string;
   readonly inputs: readonly string[];
-  readonly format: Format;
+  readonly format: RowFormat;
 }
 
 function parseOptions(args: string[]): Options {
@@ -39,7 +37,7 @@ function parseOptions(args: string[]): Options {
   const inputs = values.input ?? [];
   if (inputs.length === 0) throw new UsageError('Give at least one ndjson file to run the view over, with --input FILE.ndjson.');
   const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, not "${format}".`);
+  if (!isRowFormat(format)) throw new UsageError(`--format must be json or csv, not "${format}".`);
   return { viewFile, inputs, format };
 }
 
@@ -68,23 +66,6 @@ function readView(file: string): CompiledView {
   } catch (error) {
     if (error instanceof ViewDefinitionError) throw new Error(`${basename(file)} is not a valid ViewDefinition: ${error.message}`, { cause: error });
     throw error;
-  }
-}
-
-/** Writes to stdout in chunks, waiting when the reader is slower than we are. */
-class Output {
-  private pending = '';
-
-  async write(text: string): Promise<void> {
-    this.pending += text;
-    if (this.pending.length >= 65536) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }
 }
 
@@ -120,10 +101,8 @@ async function* readNdjson(file: string): AsyncGenerator<{ resource: unknown; li
 export async function runViewFile(args: string[]): Promise<number> {
   const options = parseOptions(args);
   const view = readView(options.viewFile);
-  const out = new Output();
-  let rows = 0;
-  if (options.format === 'csv') await out.write(csvHeader(view.columns));
-  else await out.write('[');
+  const out = new RowPrinter(options.format, view.columns);
+  await out.begin();
   for (const file of options.inputs) {
     for await (const { resource, line } of readNdjson(file)) {
       let produced: Record<string, unknown>[];
@@ -134,13 +113,9 @@ export async function runViewFile(args: string[]): Promise<number> {
         if (error instanceof ViewDefinitionError) throw new Error(`${file} line ${line}: ${error.message}`, { cause: error });
         throw error;
       }
-      for (const row of produced) {
-        await out.write(options.format === 'csv' ? csvLine(view.columns, row) : `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`);
-        rows++;
-      }
+      for (const row of produced) await out.row(row);
     }
   }
-  if (options.format === 'json') await out.write(rows === 0 ? ']\n' : '\n]\n');
-  await out.flush();
+  await out.end();
   return 0;
 }

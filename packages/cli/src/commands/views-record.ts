@@ -4,12 +4,12 @@
  * view named NAME over the whole record and gets its rows on stdout, as a JSON array or CSV; the
  * reads go on the audit trail like any other. Rows are written as they come, never all held at once.
  */
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { auditedRepository, createAuditWriter, localAdministratorAccess, scopedRepository } from '@kindred/access';
-import { activeViewDefinitions, checkViewDefinition, rowsToCsv, runViewOverRecord, type StoredViewDefinition } from '@kindred/insight';
+import { activeViewDefinitions, checkViewDefinition, runViewOverRecord, type StoredViewDefinition } from '@kindred/insight';
 import type { Repository } from '@kindred/store';
 import { STORE_OPTIONS, UsageError, openStoreFromFlags } from '../store-options.ts';
+import { isRowFormat, RowPrinter, type RowFormat } from './view-output.ts';
 
 export const viewsRecordUsage = `kindred views run NAME [--format json|csv] [--data DIR | --database-url URL]
 kindred views list [--data DIR | --database-url URL]
@@ -17,14 +17,6 @@ kindred views list [--data DIR | --database-url URL]
   run NAME runs the record's active ViewDefinition named NAME over the whole record and prints its
   rows: a JSON array (the default) or CSV with a header line. list shows the active views: name,
   resource type and title, one a line.`;
-
-const FORMATS = new Set(['json', 'csv']);
-/** CSV rows are turned into text this many at a time. */
-const CSV_BATCH = 500;
-
-async function write(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
 
 function nameOf(view: StoredViewDefinition): string {
   return typeof view.view.name === 'string' ? view.view.name : '';
@@ -45,40 +37,12 @@ function viewNamed(views: readonly StoredViewDefinition[], name: string): Stored
   );
 }
 
-async function printJson(rows: AsyncIterable<Record<string, unknown>>): Promise<number> {
-  let count = 0;
-  for await (const row of rows) {
-    await write(`${count === 0 ? '[\n' : ',\n'}${JSON.stringify(row)}`);
-    count += 1;
-  }
-  await write(count === 0 ? '[]\n' : '\n]\n');
-  return count;
-}
-
-async function printCsv(view: Record<string, unknown>, rows: AsyncIterable<Record<string, unknown>>): Promise<number> {
-  const { columns } = checkViewDefinition(view);
-  let batch: Record<string, unknown>[] = [];
-  let count = 0;
-  const flush = async (): Promise<void> => {
-    const csv = rowsToCsv(columns, batch);
-    // the header line goes out once, before the first batch
-    await write(count === batch.length ? csv : csv.slice(csv.indexOf('\r\n') + 2));
-    batch = [];
-  };
-  for await (const row of rows) {
-    batch.push(row);
-    count += 1;
-    if (batch.length === CSV_BATCH) await flush();
-  }
-  if (batch.length > 0 || count === 0) await flush();
-  return count;
-}
-
-async function run(repository: Repository, name: string, format: string): Promise<number> {
+async function run(repository: Repository, name: string, format: RowFormat): Promise<number> {
   const view = viewNamed(await activeViewDefinitions(repository), name).view;
-  const rows = runViewOverRecord(repository, view);
-  if (format === 'csv') await printCsv(view, rows);
-  else await printJson(rows);
+  const out = new RowPrinter(format, checkViewDefinition(view).columns);
+  await out.begin();
+  for await (const row of runViewOverRecord(repository, view)) await out.row(row);
+  await out.end();
   return 0;
 }
 
@@ -101,7 +65,7 @@ export async function runViewsRecord(args: string[]): Promise<number> {
   const format = (values as { format?: string }).format ?? 'json';
   if (sub === 'run') {
     if (positionals.length !== 1) throw new UsageError('Name one view to run, e.g. kindred views run appointment (kindred views list shows them).');
-    if (!FORMATS.has(format)) throw new UsageError(`--format must be json or csv, not "${format}".`);
+    if (!isRowFormat(format)) throw new UsageError(`--format must be json or csv, not "${format}".`);
   } else if (positionals.length > 0) {
     throw new UsageError(`kindred views list takes no names (got "${positionals.join(' ')}").`);
   }
@@ -111,7 +75,7 @@ export async function runViewsRecord(args: string[]): Promise<number> {
   try {
     // reading the record from the command line is on the audit trail too (docs/decisions/0009-audit-trail.md)
     const repository = auditedRepository(scopedRepository(store.repository, access), access, audit);
-    return sub === 'run' ? await run(repository, positionals[0]!, format) : await list(repository);
+    return sub === 'run' ? await run(repository, positionals[0]!, format as RowFormat) : await list(repository);
   } finally {
     await audit.flush();
     await store.close();

@@ -31,10 +31,14 @@ for (const backend of backends) {
       await store?.destroy();
     });
 
+    let emptyFingerprint = '';
+
     it('loads nothing while the store has no IMD edition', async () => {
       const report = await refreshImdTable(warehouse, store.reference);
+      emptyFingerprint = report.fingerprint;
       expect(report.loaded).toBe(0);
       expect(report.lsoas).toBe(3);
+      expect((await refreshImdTable(warehouse, store.reference)).fingerprint).toBe(report.fingerprint);
       expect(await warehouse.query('SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $1', [IMD_TABLE])).toEqual([{ n: 0 }]);
     });
 
@@ -43,7 +47,10 @@ for (const backend of backends) {
       const edition = FIXTURE_IMD.filter((r) => r.lsoaCode !== 'E01000002').map((r, i) => ({ lsoaCode: r.lsoaCode, rank: i + 1, decile: r.decile }));
       await store.reference.loadImd(edition, 'test-edition');
       const report = await refreshImdTable(warehouse, store.reference);
-      expect(report).toEqual({ lsoas: 3, loaded: 2 });
+      expect(report).toMatchObject({ lsoas: 3, loaded: 2 });
+      // the same table again has the same fingerprint; nothing loaded has another
+      expect((await refreshImdTable(warehouse, store.reference)).fingerprint).toBe(report.fingerprint);
+      expect(report.fingerprint).not.toBe(emptyFingerprint);
       const rows = await warehouse.query(`SELECT lsoa_code, decile FROM ${IMD_TABLE} ORDER BY lsoa_code`);
       expect(rows).toEqual([
         { lsoa_code: 'E01000001', decile: 1 },

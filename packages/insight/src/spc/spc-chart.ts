@@ -4,6 +4,7 @@
  * target, dated markers (such as a PDSA change), axes and the two summary icons; also a plain-English
  * summary of the chart and its CSV. Pure string building: no DOM, no script, every text escaped.
  */
+import { csvRecord } from '../csv.ts';
 import { assuranceIconSvg, assuranceMeaning, escapeXml, isHigh, pointColour, SPC_COLOURS, variationIconSvg, variationMeaning } from './spc-icons.ts';
 import { MIN_POINTS, parseSpcDate, type PointType, type SpcPoint, type SpcResult } from './xmr.ts';
 
@@ -71,15 +72,14 @@ export function describeSpc(result: SpcResult, options: { title: string; unit?: 
   return [...parts, ...result.warnings].join(' ');
 }
 
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The chart's data as CSV, numbers unrounded. */
-export function spcCsv(result: SpcResult): string {
-  const lines = ['date,value,mean,lpl,upl,near_lpl,near_upl,point_type'];
-  for (const p of result.points) lines.push([csvField(p.date), p.value, p.mean, p.lpl, p.upl, p.nearLpl, p.nearUpl, p.pointType].join(','));
-  return `${lines.join('\r\n')}\r\n`;
+/**
+ * The chart's data as CSV, numbers unrounded: the engine's columns, then any `extra` columns a
+ * caller adds for each point (a measure's numerator and denominator).
+ */
+export function spcCsv(result: SpcResult, extra?: { headers: readonly string[]; values: (point: SpcPoint) => readonly unknown[] }): string {
+  let csv = csvRecord(['date', 'value', 'mean', 'lpl', 'upl', 'near_lpl', 'near_upl', 'point_type', ...(extra?.headers ?? [])]);
+  for (const p of result.points) csv += csvRecord([p.date, p.value, p.mean, p.lpl, p.upl, p.nearLpl, p.nearUpl, p.pointType, ...(extra?.values(p) ?? [])]);
+  return csv;
 }
 
 /**

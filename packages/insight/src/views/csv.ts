@@ -1,20 +1,15 @@
-/** Rows as CSV (RFC 4180): a header line of column names, CRLF line ends, collections and objects as JSON. */
+/** A view's rows as CSV (RFC 4180): a header line of column names, CRLF line ends, collections and objects as JSON. */
+import { csvRecord } from '../csv.ts';
 import type { ViewColumn } from './view-tree.ts';
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** One CSV line (with its CRLF) for a row, fields in column order. */
 export function csvLine(columns: readonly ViewColumn[], row: Readonly<Record<string, unknown>>): string {
-  return columns.map((column) => csvField(row[column.name])).join(',') + '\r\n';
+  return csvRecord(columns.map((column) => row[column.name]));
 }
 
 /** The CSV header line for the columns. */
 export function csvHeader(columns: readonly ViewColumn[]): string {
-  return columns.map((column) => csvField(column.name)).join(',') + '\r\n';
+  return csvRecord(columns.map((column) => column.name));
 }
 
 export function rowsToCsv(columns: readonly ViewColumn[], rows: Iterable<Record<string, unknown>>): string {

@@ -3,7 +3,7 @@
  * analytics copy as a job in the job table (full first, then the changes), and stops cleanly.
  */
 import { defaultAccessPolicy } from '@kindred/access';
-import { BUILT_IN_VIEWS, activeViewDefinitions, openWarehouse, viewTable, type Warehouse } from '@kindred/insight';
+import { BUILT_IN_VIEWS, MEASURE_LIBRARY, activeViewDefinitions, openWarehouse, viewTable, type Warehouse } from '@kindred/insight';
 import { testBackends, type TestStore } from '@kindred/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInsightJobs, VIEW_REFRESH_JOB, type InsightJobs } from './insight-jobs.ts';
@@ -59,6 +59,23 @@ for (const backend of backends) {
       expect(result).toMatchObject({ full: false, views: expect.arrayContaining([expect.objectContaining({ view: 'test_patient', mode: 'incremental', rows: 2 })]) as unknown });
       expect((await warehouse.query(`SELECT id FROM ${viewTable('test_patient')} ORDER BY id`)).map((r) => r.id)).toEqual(['ij-2', 'ij-3']);
       expect(errors).toEqual([]);
+    });
+
+    it('works the measures out again only when what they read changed', async () => {
+      // a record of its own, whose history holds no resource of the views' types
+      const own = await backend.open();
+      const copy = await openWarehouse({ path: ':memory:' });
+      const worker = startInsightJobs({ store: own, accessPolicy: defaultAccessPolicy(), warehouse: copy, everyMs: 0 });
+      try {
+        expect((await worker.runOnce())?.measures?.measures).toBe(MEASURE_LIBRARY.length);
+        expect((await worker.runOnce())?.measures).toBeUndefined();
+        await own.repository.update({ resourceType: 'Patient', id: 'ij-changed', gender: 'female' });
+        expect((await worker.runOnce())?.measures?.measures).toBe(MEASURE_LIBRARY.length);
+      } finally {
+        await worker.stop();
+        await copy.close();
+        await own.destroy();
+      }
     });
 
     it('stopping ends a refresh under way at its next step and gives its job back to the queue', async () => {

@@ -91,6 +91,9 @@ export function startInsightJobs(options: InsightJobsOptions): InsightJobs {
   const onError = options.onError ?? ((what: string, error: unknown) => process.stderr.write(`${what} failed: ${error instanceof Error ? error.message : String(error)}\n`));
   let stopping = false;
   let refreshedOnce = false;
+  /** the deprivation table last loaded, and whether the measures are worked out from the copy as it is */
+  let imdFingerprint: string | undefined;
+  let measuresCurrent = false;
   let running: Promise<unknown> = Promise.resolve();
 
   const ready = (async () => {
@@ -119,8 +122,15 @@ export function startInsightJobs(options: InsightJobsOptions): InsightJobs {
     for (const { view, message } of report.errors) onError(`Refreshing the view "${view}"`, new Error(message));
     try {
       // the deprivation of the area's LSOAs, from the store's IMD edition, for the IMD breakdowns
-      await refreshImdTable(warehouse, store.reference);
-      result.measures = await refreshAllMeasures(warehouse);
+      const imd = await refreshImdTable(warehouse, store.reference);
+      // the measures are worked out again only when what they read changed (or the last try failed)
+      const changed = full || report.dropped.length > 0 || report.views.some((v) => v.resources > 0) || imd.fingerprint !== imdFingerprint;
+      imdFingerprint = imd.fingerprint;
+      if (changed) measuresCurrent = false;
+      if (!measuresCurrent) {
+        result.measures = await refreshAllMeasures(warehouse);
+        measuresCurrent = true;
+      }
     } catch (error) {
       onError('Refreshing the measures', error);
     }

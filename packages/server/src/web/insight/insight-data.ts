@@ -185,9 +185,6 @@ export async function measurePageContent(context: MeasureContext, query: Readonl
   return { status: 200, ...content, errors: [] };
 }
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 /**
  * The chart's points as CSV: the SPC engine's columns (spcCsv) with the numerator and denominator of
  * each period added. Undefined with the errors when the options cannot be read.
@@ -200,15 +197,15 @@ export async function measureCsv(context: MeasureContext, query: Readonly<Record
   const series = await seriesOf(context.warehouse, context.measure, options.organisation);
   const { result } = chartOf(series, info, options, [], { idPrefix: 'csv' });
   const byDate = new Map(series.periods.map((p) => [p.start, p]));
-  const lines = spcCsv(result).replace(/\r?\n$/, '').split(/\r?\n/);
-  const [head, ...rows] = lines;
-  const out = [`${head ?? ''},numerator,denominator`];
-  rows.forEach((row, i) => {
-    const period = byDate.get(result.points[i]?.date ?? '');
-    out.push(`${row},${period !== undefined ? csvField(String(period.numerator)) : ''},${period?.denominator !== undefined ? csvField(String(period.denominator)) : ''}`);
+  const csv = spcCsv(result, {
+    headers: ['numerator', 'denominator'],
+    values: (point) => {
+      const period = byDate.get(point.date);
+      return [period?.numerator, period?.denominator];
+    },
   });
   const place = options.organisation !== undefined ? options.organisation.replace('Organization/', '') : 'area';
-  return { ok: true, csv: `${out.join('\r\n')}\r\n`, filename: `${info.id}-${place}.csv` };
+  return { ok: true, csv, filename: `${info.id}-${place}.csv` };
 }
 
 /** One measure's card on the dashboard: its latest value, small chart and icons. */
